@@ -32,10 +32,11 @@ public final class Event {
   private final JsonNode data;
   private final List<Stanza> stanzas;
   private final String eventId;
+  private final String opHints;
   private final byte[] json;
 
   private Event(long id, long tsMicros, String nodename, String kind, JsonNode data,
-                List<Stanza> stanzas, byte[] json) {
+                List<Stanza> stanzas, String opHints, byte[] json) {
     this.id = id;
     this.tsMicros = tsMicros;
     this.nodename = Objects.requireNonNull(nodename, "nodename");
@@ -44,17 +45,34 @@ public final class Event {
     this.stanzas = stanzas;
     JsonNode eid = EVENT.equals(kind) ? data.get("id") : null;
     this.eventId = eid != null && eid.isTextual() ? eid.textValue() : null;
+    this.opHints = opHints;
     this.json = json != null ? json : Json.bytes(envelope());
   }
 
   /** A patch event of the stanzas actually applied, with absolute paths. */
   public static Event patch(long id, double ts, String nodename, List<Stanza> stanzas) {
+    return patch(id, ts, nodename, stanzas, null);
+  }
+
+  /**
+   * A patch event of the stanzas actually applied, with the RFC 6902 op hint of
+   * each stanza, known when it was applied: {@code a} (a set that created a
+   * member or appended: {@code add}), {@code r} (a set that replaced a value:
+   * {@code replace}), {@code d} (a delete: {@code remove}). The hints are not part
+   * of the envelope or its bytes.
+   *
+   * @param opHints one letter per stanza, or null when unknown
+   */
+  public static Event patch(long id, double ts, String nodename, List<Stanza> stanzas, String opHints) {
+    if (opHints != null && opHints.length() != stanzas.size()) {
+      throw new IllegalArgumentException("opHints has " + opHints.length() + " letters for " + stanzas.size() + " stanzas");
+    }
     List<Stanza> copy = Collections.unmodifiableList(new ArrayList<>(stanzas));
     ArrayNode data = Json.NODES.arrayNode(copy.size());
     for (Stanza s : copy) {
       data.add(s.toJson());
     }
-    return new Event(id, micros(ts), nodename, PATCH, data, copy, null);
+    return new Event(id, micros(ts), nodename, PATCH, data, copy, opHints, null);
   }
 
   /** An event of kind "event"; {@code data} must hold a string {@code id} and is not copied. */
@@ -63,7 +81,7 @@ public final class Event {
     if (eid == null || !eid.isTextual()) {
       throw new IllegalArgumentException("event data needs a string id");
     }
-    return new Event(id, micros(ts), nodename, EVENT, data, List.of(), null);
+    return new Event(id, micros(ts), nodename, EVENT, data, List.of(), null, null);
   }
 
   /**
@@ -88,7 +106,7 @@ public final class Event {
       stanzas = Collections.unmodifiableList(s);
     }
     long micros = n.get("ts").decimalValue().movePointRight(6).longValue();
-    return new Event(n.get("id").longValue(), micros, n.get("nodename").textValue(), kind, data, stanzas, json);
+    return new Event(n.get("id").longValue(), micros, n.get("nodename").textValue(), kind, data, stanzas, null, json);
   }
 
   private static long micros(double ts) {
@@ -132,6 +150,15 @@ public final class Event {
   /** For a patch, its stanzas (absolute paths); empty for an event. */
   public List<Stanza> stanzas() {
     return stanzas;
+  }
+
+  /**
+   * For a patch made by the state, one RFC 6902 op hint per stanza ({@code a}
+   * add, {@code r} replace, {@code d} remove); null when unknown (an event read
+   * back with {@link #fromJson}, or made without hints). Not serialized.
+   */
+  public String opHints() {
+    return opHints;
   }
 
   /** For an event, its {@code data.id} (e.g. {@code node_freeze}); null for a patch. */

@@ -1,0 +1,852 @@
+package io.svcgate.state;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.svcgate.state.ApplyOutcome.Status;
+import io.svcgate.state.NodeInfo.Liveness;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The merged cluster-state document (model.md §1), the per-sender generations and
+ * the sequencing rules (model.md §2), and the event counter (model.md §3).
+ *
+ * <p>Every change goes through this object and yields events with the next ids
+ * (consecutive, no gaps); the caller appends them to the history and publishes
+ * them, in order. One generation (or full, or ping) is applied atomically: when
+ * it fails the document is left exactly as it was, byte for byte.
+ *
+ * <p>Not thread-safe: one writer (the state verticle) calls everything. The
+ * {@link #document()} is live and read-only by contract. Events never share a
+ * JSON node with the document: values are copied into the document as they are
+ * applied.
+ *
+ * <p>Layout: {@code cluster} ({@code name}, {@code nodes}), {@code gateway}
+ * ({@code nodename}, {@code epoch}, {@code started}), {@code monitor}
+ * ({@code services}, always present, owned by a {@link DerivedState} if any;
+ * {@code nodes}, one member per node, its data exactly as sent).
+ */
+public final class ClusterState {
+
+  /** Version of the {@link #snapshot()} format. */
+  public static final int SNAPSHOT_FORMAT = 1;
+
+  private static final Path MONITOR_NODES = Path.of("monitor", "nodes");
+  private static final Path CLUSTER_NODES = Path.of("cluster", "nodes");
+  private static final int NODE_DEPTH = 3;
+
+  private final String gatewayNodename;
+  private final String clusterName;
+  private final List<String> configuredNodes;
+  private final Set<String> configuredSet;
+  private final String epoch;
+  private final double started;
+  private final DerivedState derived;
+  private final double askFullInterval;
+
+  private final ObjectNode document;
+  private final DocumentEdit edit;
+  private final Map<String, NodeBook> books = new LinkedHashMap<>();
+  private long lastId;
+
+  /** Mutable bookkeeping of one node; only this class touches it. */
+  private static final class NodeBook {
+    final String nodename;
+    long merged;
+    boolean needsFull = true;
+    boolean beating = true;
+    double lastSeen;
+    double lastAsk = Double.NEGATIVE_INFINITY;
+    long heartbeats;
+    long nodeEvents;
+    long patchesApplied;
+    long fullsApplied;
+    long ignoredFulls;
+    long resyncs;
+    long skippedGenerations;
+
+    NodeBook(String nodename) {
+      this.nodename = nodename;
+    }
+  }
+
+  private ClusterState(Builder b, ObjectNode document, long lastId) {
+    this.gatewayNodename = b.gatewayNodename;
+    this.clusterName = b.clusterName;
+    this.configuredNodes = List.copyOf(b.nodes);
+    this.configuredSet = Set.copyOf(b.nodes);
+    this.epoch = b.epoch;
+    this.started = b.started;
+    this.derived = b.derived;
+    this.askFullInterval = b.askFullInterval;
+    this.document = document;
+    this.edit = new DocumentEdit(document);
+    this.lastId = lastId;
+  }
+
+  /** A builder; {@link Builder#gatewayNodename} is required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A state restored from a {@link #snapshot()}: its document, node bookkeeping
+   * and last id; the rest (gateway name, epoch, configured nodes, derived state)
+   * from {@code config}. Then {@link #replay} the events after
+   * {@link #lastId()}, and {@link #start} to bring the gateway's own parts up to
+   * date.
+   *
+   * @throws IllegalArgumentException when the bytes are not a snapshot
+   */
+  public static ClusterState restore(byte[] snapshot, Builder config) {
+    return config.restore(snapshot);
+  }
+
+  /** How to build a {@link ClusterState}. */
+  public static final class Builder {
+    private String gatewayNodename;
+    private String clusterName = "default";
+    private List<String> nodes = List.of();
+    private String epoch = "";
+    private double started;
+    private long lastId;
+    private DerivedState derived;
+    private double askFullInterval = 1.0;
+
+    private Builder() {
+    }
+
+    /** The gateway's own node name: the {@code nodename} of its own events. Required. */
+    public Builder gatewayNodename(String name) {
+      this.gatewayNodename = name;
+      return this;
+    }
+
+    /** {@code cluster.name}; default {@code default}. */
+    public Builder clusterName(String name) {
+      this.clusterName = Objects.requireNonNull(name, "clusterName");
+      return this;
+    }
+
+    /**
+     * The configured {@code cluster.nodes}: only these nodes are heard. Empty
+     * (the default): any node is heard and {@code cluster.nodes} lists the nodes
+     * in the order they were first heard.
+     */
+    public Builder nodes(List<String> configured) {
+      this.nodes = List.copyOf(configured);
+      return this;
+    }
+
+    /** {@code gateway.epoch}: the history's identity. */
+    public Builder epoch(String epoch) {
+      this.epoch = Objects.requireNonNull(epoch, "epoch");
+      return this;
+    }
+
+    /** {@code gateway.started}, epoch seconds. */
+    public Builder started(double started) {
+      this.started = started;
+      return this;
+    }
+
+    /** The id of the last event already in the history; the next event gets {@code lastId + 1}. Ignored by restore. */
+    public Builder lastId(long lastId) {
+      if (lastId < 0) {
+        throw new IllegalArgumentException("lastId must be >= 0, got " + lastId);
+      }
+      this.lastId = lastId;
+      return this;
+    }
+
+    /** The derived parts (service aggregates) to keep up to date; none by default. */
+    public Builder derivedState(DerivedState derived) {
+      this.derived = derived;
+      return this;
+    }
+
+    /**
+     * The least time between two ask-full requests for a node whose patches are
+     * dropped while it awaits a full, seconds; default 1. A gap or a failure
+     * always asks at once.
+     */
+    public Builder askFullInterval(double seconds) {
+      if (!(seconds >= 0)) {
+        throw new IllegalArgumentException("askFullInterval must be >= 0 seconds, got " + seconds);
+      }
+      this.askFullInterval = seconds;
+      return this;
+    }
+
+    private void validate() {
+      if (gatewayNodename == null) {
+        throw new IllegalArgumentException("the gateway nodename is required");
+      }
+      String why = MessageParser.nodenameProblem(gatewayNodename);
+      if (why != null) {
+        throw new IllegalArgumentException("gateway nodename " + why);
+      }
+      Set<String> seen = new HashSet<>();
+      for (String n : nodes) {
+        String w = MessageParser.nodenameProblem(n);
+        if (w != null) {
+          throw new IllegalArgumentException("cluster.nodes entry " + w);
+        }
+        if (!seen.add(n)) {
+          throw new IllegalArgumentException("cluster.nodes lists " + n + " twice");
+        }
+        if (n.equals(gatewayNodename)) {
+          throw new IllegalArgumentException("cluster.nodes lists the gateway's own name " + n);
+        }
+      }
+    }
+
+    /** A fresh state: the initial document, no node, the next event id {@code lastId + 1}. */
+    public ClusterState build() {
+      validate();
+      ObjectNode doc = Json.NODES.objectNode();
+      ObjectNode cluster = doc.putObject("cluster");
+      cluster.put("name", clusterName);
+      ArrayNode list = cluster.putArray("nodes");
+      nodes.forEach(list::add);
+      gatewaySection(doc.putObject("gateway"));
+      ObjectNode monitor = doc.putObject("monitor");
+      monitor.putObject("services");
+      monitor.putObject("nodes");
+      return new ClusterState(this, doc, lastId);
+    }
+
+    private void gatewaySection(ObjectNode g) {
+      g.put("nodename", gatewayNodename);
+      g.put("epoch", epoch);
+      g.put("started", BigDecimal.valueOf(started));
+    }
+
+    /**
+     * A state restored from a {@link ClusterState#snapshot()} with this configuration.
+     *
+     * @throws IllegalArgumentException when the bytes are not a snapshot
+     */
+    public ClusterState restore(byte[] snapshot) {
+      validate();
+      JsonNode s;
+      try {
+        s = Json.parse(snapshot);
+      } catch (IOException e) {
+        throw new IllegalArgumentException("not a cluster-state snapshot: " + e.getMessage(), e);
+      }
+      if (s == null || !s.isObject() || s.path("format").asInt(-1) != SNAPSHOT_FORMAT) {
+        throw new IllegalArgumentException("not a cluster-state snapshot of format " + SNAPSHOT_FORMAT);
+      }
+      JsonNode id = s.get("last_id");
+      if (id == null || !id.isIntegralNumber() || !id.canConvertToLong() || id.longValue() < 0) {
+        throw new IllegalArgumentException("snapshot: last_id must be a non-negative integer");
+      }
+      JsonNode doc = s.get("document");
+      if (doc == null || !doc.isObject() || !doc.path("cluster").isObject() || !doc.path("cluster").path("nodes").isArray()
+          || !doc.path("gateway").isObject() || !doc.path("monitor").isObject()
+          || !doc.path("monitor").path("services").isObject() || !doc.path("monitor").path("nodes").isObject()) {
+        throw new IllegalArgumentException("snapshot: document lacks cluster.nodes, gateway, monitor.services or monitor.nodes");
+      }
+      ClusterState st = new ClusterState(this, (ObjectNode) doc, id.longValue());
+      JsonNode rows = s.path("nodes");
+      if (!rows.isArray()) {
+        throw new IllegalArgumentException("snapshot: nodes must be a list");
+      }
+      for (JsonNode r : rows) {
+        JsonNode name = r.get("nodename");
+        if (name == null || !name.isTextual()) {
+          throw new IllegalArgumentException("snapshot: a node row has no nodename");
+        }
+        NodeBook b = new NodeBook(name.textValue());
+        b.merged = r.path("merged").asLong(0);
+        b.needsFull = r.path("needs_full").asBoolean(true) || b.merged == 0;
+        b.beating = !"stale".equals(r.path("status").asText());
+        b.lastSeen = r.path("last_seen").asDouble(0);
+        JsonNode c = r.path("counters");
+        b.heartbeats = c.path("heartbeats").asLong();
+        b.nodeEvents = c.path("events").asLong();
+        b.patchesApplied = c.path("patches_applied").asLong();
+        b.fullsApplied = c.path("fulls_applied").asLong();
+        b.ignoredFulls = c.path("ignored_fulls").asLong();
+        b.resyncs = c.path("resyncs").asLong();
+        b.skippedGenerations = c.path("skipped_generations").asLong();
+        st.books.put(b.nodename, b);
+      }
+      return st;
+    }
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  /** The live document. Read-only by contract: never mutate it, never keep parts of it across calls. */
+  public ObjectNode document() {
+    return document;
+  }
+
+  /** The id of the last event made (or replayed); the next one is {@code lastId() + 1}. */
+  public long lastId() {
+    return lastId;
+  }
+
+  /** The gateway's own node name. */
+  public String gatewayNodename() {
+    return gatewayNodename;
+  }
+
+  /** The configured {@code cluster.nodes}; empty when nodes are learned. */
+  public List<String> configuredNodes() {
+    return configuredNodes;
+  }
+
+  /** One row per node heard (in the order first heard), at this moment. */
+  public Collection<NodeInfo> nodes() {
+    List<NodeInfo> out = new ArrayList<>(books.size());
+    for (NodeBook b : books.values()) {
+      out.add(info(b));
+    }
+    return out;
+  }
+
+  /** The row of one node, if it was heard (and not forgotten since). */
+  public Optional<NodeInfo> node(String nodename) {
+    NodeBook b = books.get(nodename);
+    return b == null ? Optional.empty() : Optional.of(info(b));
+  }
+
+  private NodeInfo info(NodeBook b) {
+    JsonNode data = nodesObject().get(b.nodename);
+    JsonNode frozen = data == null ? null : data.get("frozen");
+    return new NodeInfo(b.nodename, b.merged, b.needsFull, b.beating ? Liveness.BEATING : Liveness.STALE, b.lastSeen,
+        frozen, b.heartbeats, b.nodeEvents, b.patchesApplied, b.fullsApplied, b.ignoredFulls, b.resyncs,
+        b.skippedGenerations);
+  }
+
+  private ObjectNode nodesObject() {
+    return (ObjectNode) document.get("monitor").get("nodes");
+  }
+
+  private ArrayNode clusterNodes() {
+    return (ArrayNode) document.get("cluster").get("nodes");
+  }
+
+  // ---------------------------------------------------------------- heartbeats
+
+  /**
+   * Applies one heartbeat message by the rules of model.md §2.
+   *
+   * @param now the gateway's clock, epoch seconds (the events' {@code ts})
+   */
+  public ApplyOutcome apply(HeartbeatMessage msg, double now) {
+    String n = msg.nodename();
+    if (n.equals(gatewayNodename)) {
+      return new ApplyOutcome(Status.REFUSED, n, List.of(), 0, "node " + n + " has the gateway's own name", false, null);
+    }
+    if (!configuredSet.isEmpty() && !configuredSet.contains(n)) {
+      return new ApplyOutcome(Status.REFUSED, n, List.of(), 0,
+          "node " + n + " is not in the configured cluster.nodes " + configuredNodes, false, null);
+    }
+    List<Event> events = new ArrayList<>(2);
+    NodeBook b = books.get(n);
+    if (b == null) {
+      b = new NodeBook(n);
+      books.put(n, b);
+      if (configuredSet.isEmpty() && !contains(clusterNodes(), n)) {
+        Stanza s = Stanza.set(CLUSTER_NODES.child(clusterNodes().size()), Json.NODES.textNode(n));
+        events.add(mustApply(List.of(s), gatewayNodename, now));
+      }
+    } else if (!b.beating) {
+      events.add(liveness(b, true, now));
+    }
+    b.lastSeen = now;
+    Progress p = new Progress(events);
+    if (msg instanceof HeartbeatMessage.Full f) {
+      b.heartbeats++;
+      applyFull(b, f, now, p);
+    } else if (msg instanceof HeartbeatMessage.Patch pm) {
+      b.heartbeats++;
+      applyPatch(b, pm, now, p);
+    } else if (msg instanceof HeartbeatMessage.Ping ping) {
+      b.heartbeats++;
+      applyPing(b, ping, now, p);
+    } else if (msg instanceof HeartbeatMessage.NodeEvent ev) {
+      b.nodeEvents++;
+      events.add(Event.event(++lastId, now, n, ev.data()));
+      p.status = Status.APPLIED;
+    }
+    String derivedError = p.touched ? runDerived(Set.of(n), now, events) : null;
+    return new ApplyOutcome(p.status, n, events, b.merged, p.error, p.askFull, derivedError);
+  }
+
+  /** What one message did so far. */
+  private static final class Progress {
+    final List<Event> events;
+    Status status = Status.APPLIED;
+    String error;
+    boolean askFull;
+    boolean touched;
+
+    Progress(List<Event> events) {
+      this.events = events;
+    }
+  }
+
+  private static Path nodeBase(String n) {
+    return MONITOR_NODES.child(n);
+  }
+
+  private void applyFull(NodeBook b, HeartbeatMessage.Full f, double now, Progress p) {
+    long g = f.generation();
+    if (b.merged != 0 && g <= b.merged) {
+      b.ignoredFulls++;
+      p.status = Status.IGNORED_STALE;
+      p.error = "full of generation " + g + " is not newer than the merged generation " + b.merged + "; ignored";
+      return;
+    }
+    List<Stanza> stanzas = Diff.diff(nodeBase(b.nodename), nodesObject().get(b.nodename), f.data());
+    String fail = applyGeneration(stanzas, b.nodename, now, p);
+    if (fail != null) {
+      resync(b, now);
+      p.status = Status.FAILED;
+      p.error = "full of generation " + g + " not applied: " + fail;
+      return;
+    }
+    b.merged = g;
+    b.needsFull = false;
+    b.fullsApplied++;
+  }
+
+  private void applyPatch(NodeBook b, HeartbeatMessage.Patch pm, double now, Progress p) {
+    if (b.needsFull || b.merged == 0) {
+      p.status = Status.AWAITING_FULL;
+      p.error = "node " + b.nodename + " awaits a full; patch dropped";
+      if (now - b.lastAsk >= askFullInterval) {
+        b.lastAsk = now;
+        p.askFull = true;
+      }
+      return;
+    }
+    boolean applied = false;
+    boolean skipped = false;
+    for (Map.Entry<Long, HeartbeatMessage.Delta> e : pm.deltas().entrySet()) {
+      long g = e.getKey();
+      if (g <= b.merged) {
+        b.skippedGenerations++;
+        skipped = true;
+        continue;
+      }
+      if (g != b.merged + 1) {
+        p.status = Status.GAP;
+        p.error = "generation " + g + " does not follow the merged generation " + b.merged
+            + " (expected " + (b.merged + 1) + "); send a full";
+        resync(b, now);
+        p.askFull = true;
+        return;
+      }
+      String fail;
+      List<Stanza> stanzas = null;
+      if (e.getValue() instanceof HeartbeatMessage.Stanzas st) {
+        stanzas = new ArrayList<>(st.stanzas().size());
+        Path base = nodeBase(b.nodename);
+        for (Stanza s : st.stanzas()) {
+          stanzas.add(s.under(base));
+        }
+        fail = null;
+      } else {
+        HeartbeatMessage.JsonPatch jp = (HeartbeatMessage.JsonPatch) e.getValue();
+        JsonNode before = nodesObject().get(b.nodename);
+        try {
+          JsonNode after = Rfc6902.apply(before == null ? Json.NODES.objectNode() : before, jp.ops());
+          if (!after.isObject()) {
+            fail = "the operations would make the node data " + JsonValues.typeOf(after) + "; it must stay an object";
+          } else {
+            stanzas = Diff.diff(nodeBase(b.nodename), before, after);
+            fail = null;
+          }
+        } catch (Rfc6902.PatchException ex) {
+          fail = ex.getMessage();
+        }
+      }
+      if (fail == null) {
+        fail = applyGeneration(stanzas, b.nodename, now, p);
+      }
+      if (fail != null) {
+        p.status = Status.FAILED;
+        p.error = "generation " + g + " not applied: " + fail;
+        resync(b, now);
+        p.askFull = true;
+        return;
+      }
+      b.merged = g;
+      b.patchesApplied++;
+      applied = true;
+    }
+    p.status = skipped && !applied ? Status.IGNORED_STALE : Status.APPLIED;
+    if (p.status == Status.IGNORED_STALE) {
+      p.error = "every generation of the patch is already merged (merged " + b.merged + "); ignored";
+    }
+  }
+
+  private void applyPing(NodeBook b, HeartbeatMessage.Ping ping, double now, Progress p) {
+    JsonNode data = nodesObject().get(b.nodename);
+    List<Stanza> stanzas;
+    if (data == null) {
+      ObjectNode fresh = Json.NODES.objectNode();
+      fresh.set("monitor", ping.monitor());
+      stanzas = List.of(Stanza.set(nodeBase(b.nodename), fresh));
+    } else {
+      stanzas = Diff.diff(nodeBase(b.nodename).child("monitor"), data.get("monitor"), ping.monitor());
+    }
+    String fail = applyGeneration(stanzas, b.nodename, now, p);
+    b.merged = 0;
+    b.needsFull = true;
+    if (fail != null) {
+      p.status = Status.FAILED;
+      p.error = "ping not applied: " + fail;
+    }
+  }
+
+  private void resync(NodeBook b, double now) {
+    b.merged = 0;
+    b.needsFull = true;
+    b.resyncs++;
+    b.lastAsk = now;
+  }
+
+  /**
+   * Applies one generation's absolute stanzas atomically and emits its event.
+   *
+   * @return null when applied, else why not (the document is unchanged)
+   */
+  private String applyGeneration(List<Stanza> stanzas, String nodename, double now, Progress p) {
+    if (stanzas.isEmpty()) {
+      return null;
+    }
+    char[] hints = new char[stanzas.size()];
+    for (int i = 0; i < hints.length; i++) {
+      try {
+        hints[i] = edit.apply(stanzas.get(i), NODE_DEPTH);
+      } catch (DocumentEdit.StanzaException e) {
+        edit.rollback();
+        return (stanzas.size() > 1 ? "stanza " + i + ": " : "") + e.getMessage();
+      }
+    }
+    edit.commit();
+    p.events.add(Event.patch(++lastId, now, nodename, stanzas, new String(hints)));
+    p.touched = true;
+    return null;
+  }
+
+  /** Applies gateway stanzas that cannot fail (the state made them from the document). */
+  private Event mustApply(List<Stanza> stanzas, String nodename, double now) {
+    char[] hints = new char[stanzas.size()];
+    for (int i = 0; i < hints.length; i++) {
+      try {
+        hints[i] = edit.apply(stanzas.get(i), 0);
+      } catch (DocumentEdit.StanzaException e) {
+        edit.rollback();
+        throw new IllegalStateException("the gateway's own change does not apply: " + e.getMessage(), e);
+      }
+    }
+    edit.commit();
+    return Event.patch(++lastId, now, nodename, stanzas, new String(hints));
+  }
+
+  private String runDerived(Set<String> touched, double now, List<Event> events) {
+    if (derived == null) {
+      return null;
+    }
+    List<Stanza> stanzas;
+    try {
+      stanzas = derived.update(document, touched);
+    } catch (RuntimeException e) {
+      return "derived state failed: " + e;
+    }
+    if (stanzas == null || stanzas.isEmpty()) {
+      return null;
+    }
+    List<Stanza> copies = new ArrayList<>(stanzas.size());
+    for (Stanza s : stanzas) {
+      if (s.path().isEmpty() || s.path().startsWith(MONITOR_NODES) || MONITOR_NODES.startsWith(s.path())) {
+        return "derived state returned a stanza at " + s.path() + ", which it does not own";
+      }
+      copies.add(s.isDelete() ? s : Stanza.set(s.path(), s.value().deepCopy()));
+    }
+    char[] hints = new char[copies.size()];
+    for (int i = 0; i < hints.length; i++) {
+      try {
+        hints[i] = edit.apply(copies.get(i), 0);
+      } catch (DocumentEdit.StanzaException e) {
+        edit.rollback();
+        return "derived state stanza " + i + " does not apply: " + e.getMessage();
+      }
+    }
+    edit.commit();
+    events.add(Event.patch(++lastId, now, gatewayNodename, copies, new String(hints)));
+    return null;
+  }
+
+  private static boolean contains(ArrayNode list, String n) {
+    for (JsonNode e : list) {
+      if (n.equals(e.textValue())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // ---------------------------------------------------------------- the gateway's own changes
+
+  /**
+   * Brings the gateway's own parts up to date and announces the start: a patch
+   * event if {@code cluster.name}, {@code cluster.nodes} (when configured) or the
+   * {@code gateway} section differ from this configuration (after a restore), a
+   * {@code monitor_started} event, and a {@link DerivedState} update over every
+   * node. Call once, when the gateway starts.
+   */
+  public List<Event> start(double now) {
+    List<Event> events = new ArrayList<>();
+    List<Stanza> stanzas = new ArrayList<>();
+    ObjectNode cluster = (ObjectNode) document.get("cluster");
+    Diff.diff(Path.of("cluster", "name"), cluster.get("name"), Json.NODES.textNode(clusterName), stanzas);
+    if (!configuredNodes.isEmpty()) {
+      ArrayNode want = Json.NODES.arrayNode();
+      configuredNodes.forEach(want::add);
+      Diff.diff(CLUSTER_NODES, cluster.get("nodes"), want, stanzas);
+    }
+    ObjectNode gw = Json.NODES.objectNode();
+    gw.put("nodename", gatewayNodename);
+    gw.put("epoch", epoch);
+    gw.put("started", BigDecimal.valueOf(started));
+    Diff.diff(Path.of("gateway"), document.get("gateway"), gw, stanzas);
+    if (!stanzas.isEmpty()) {
+      events.add(mustApply(stanzas, gatewayNodename, now));
+    }
+    ObjectNode data = Json.NODES.objectNode();
+    data.put("id", "monitor_started");
+    events.add(Event.event(++lastId, now, gatewayNodename, data));
+    Set<String> all = new LinkedHashSet<>();
+    nodesObject().fieldNames().forEachRemaining(all::add);
+    String err = runDerived(Collections.unmodifiableSet(all), now, events);
+    if (err != null) {
+      throw new IllegalStateException(err);
+    }
+    return events;
+  }
+
+  /**
+   * A gateway or node event of kind {@code event} with the next id.
+   *
+   * @param nodename the node it is about (the gateway's own name for its own events)
+   * @param data     the event data with a string {@code id}; not copied: the caller
+   *                 hands it over and never mutates it again
+   * @throws IllegalArgumentException when {@code data.id} is not a string
+   */
+  public Event emitEvent(String nodename, ObjectNode data, double now) {
+    if (!data.path("id").isTextual()) {
+      throw new IllegalArgumentException("event data needs a string id");
+    }
+    return Event.event(++lastId, now, nodename, data);
+  }
+
+  /**
+   * Marks a node stale (it sent nothing for the heartbeat timeout).
+   *
+   * @return an {@code hb_stale} event ({@code data.nodename} = the node) when the
+   *         node was beating; empty when it was already stale or is unknown
+   */
+  public List<Event> markStale(String nodename, double now) {
+    NodeBook b = books.get(nodename);
+    return b == null || !b.beating ? List.of() : List.of(liveness(b, false, now));
+  }
+
+  /**
+   * Marks a node beating again. {@link #apply} does this by itself when a stale
+   * node is heard.
+   *
+   * @return an {@code hb_beating} event when the node was stale; empty otherwise
+   */
+  public List<Event> markBeating(String nodename, double now) {
+    NodeBook b = books.get(nodename);
+    return b == null || b.beating ? List.of() : List.of(liveness(b, true, now));
+  }
+
+  private Event liveness(NodeBook b, boolean beating, double now) {
+    b.beating = beating;
+    ObjectNode data = Json.NODES.objectNode();
+    data.put("id", beating ? "hb_beating" : "hb_stale");
+    data.put("nodename", b.nodename);
+    return Event.event(++lastId, now, gatewayNodename, data);
+  }
+
+  /**
+   * Forgets a decommissioned node: one patch event deleting
+   * {@code monitor.nodes.<n>} (and its {@code cluster.nodes} entry when nodes are
+   * learned), then a {@code forget_peer} event ({@code data}: {@code id},
+   * {@code peer}, {@code reason: "admin"}), then a {@link DerivedState} update.
+   * Its generations and bookkeeping go.
+   *
+   * @return the events; empty when the node is unknown (never heard, no data)
+   */
+  public List<Event> forget(String nodename, double now) {
+    NodeBook b = books.remove(nodename);
+    boolean hasData = nodesObject().has(nodename);
+    int idx = -1;
+    if (configuredSet.isEmpty()) {
+      ArrayNode list = clusterNodes();
+      for (int i = 0; i < list.size(); i++) {
+        if (nodename.equals(list.get(i).textValue())) {
+          idx = i;
+          break;
+        }
+      }
+    }
+    if (b == null && !hasData && idx < 0) {
+      return List.of();
+    }
+    List<Event> events = new ArrayList<>(3);
+    List<Stanza> stanzas = new ArrayList<>(2);
+    if (hasData) {
+      stanzas.add(Stanza.delete(nodeBase(nodename)));
+    }
+    if (idx >= 0) {
+      stanzas.add(Stanza.delete(CLUSTER_NODES.child(idx)));
+    }
+    if (!stanzas.isEmpty()) {
+      events.add(mustApply(stanzas, gatewayNodename, now));
+    }
+    ObjectNode data = Json.NODES.objectNode();
+    data.put("id", "forget_peer");
+    data.put("peer", nodename);
+    data.put("reason", "admin");
+    events.add(Event.event(++lastId, now, gatewayNodename, data));
+    if (hasData) {
+      String err = runDerived(Set.of(nodename), now, events);
+      if (err != null) {
+        throw new IllegalStateException(err);
+      }
+    }
+    return events;
+  }
+
+  /**
+   * Sets a node to need a full (its patches are dropped until one arrives).
+   *
+   * @return false when the node is unknown
+   */
+  public boolean markNeedsFull(String nodename) {
+    NodeBook b = books.get(nodename);
+    if (b == null) {
+      return false;
+    }
+    b.merged = 0;
+    b.needsFull = true;
+    b.resyncs++;
+    return true;
+  }
+
+  // ---------------------------------------------------------------- snapshot, replay
+
+  /**
+   * Everything {@link #restore} needs, as JSON bytes: the format, the last id,
+   * the document and each node's bookkeeping (merged generation, needs-full,
+   * liveness, last seen, counters). Made at once, independent of later changes.
+   */
+  public byte[] snapshot() {
+    ObjectNode s = Json.NODES.objectNode();
+    s.put("format", SNAPSHOT_FORMAT);
+    s.put("last_id", lastId);
+    s.set("document", document);
+    ArrayNode rows = s.putArray("nodes");
+    for (NodeBook b : books.values()) {
+      ObjectNode r = info(b).toJson();
+      r.remove("gen");
+      r.remove("frozen");
+      r.put("merged", b.merged);
+      r.put("last_seen", b.lastSeen);
+      rows.add(r);
+    }
+    return Json.bytes(s);
+  }
+
+  /**
+   * Re-applies an event already numbered (from the history, after a
+   * {@link #restore}): its stanzas go into the document, {@link #lastId()}
+   * becomes its id, and the bookkeeping follows where the event tells it:
+   * a node's own patch makes it known, seen at the event's time, and needing a
+   * full (a patch event does not say which generation it was, so the merged
+   * generation cannot be recovered: the node's next full re-syncs it, and its
+   * diff is empty when nothing was lost); {@code hb_stale} / {@code hb_beating} set
+   * the liveness; {@code forget_peer} drops the node; a node event makes the node
+   * known and seen. Counters are not replayed. The {@link DerivedState} is not
+   * called: its changes are in the history too.
+   *
+   * @throws IllegalArgumentException when the id does not follow {@link #lastId()}
+   * @throws IllegalStateException    when the stanzas do not apply (the history
+   *                                  does not belong to this state); nothing changed
+   */
+  public void replay(Event e) {
+    if (e.id() != lastId + 1) {
+      throw new IllegalArgumentException("replayed event " + e.id() + " does not follow the last id " + lastId);
+    }
+    if (e.isPatch()) {
+      List<Stanza> stanzas = e.stanzas();
+      for (int i = 0; i < stanzas.size(); i++) {
+        try {
+          edit.apply(stanzas.get(i), 0);
+        } catch (DocumentEdit.StanzaException ex) {
+          edit.rollback();
+          throw new IllegalStateException("event " + e.id() + " does not apply to the state: " + ex.getMessage(), ex);
+        }
+      }
+      edit.commit();
+      for (Stanza s : stanzas) {
+        Path p = s.path();
+        if (p.size() >= NODE_DEPTH && p.startsWith(MONITOR_NODES) && p.get(2).equals(e.nodename())) {
+          NodeBook b = books.computeIfAbsent(e.nodename(), NodeBook::new);
+          b.merged = 0;
+          b.needsFull = true;
+          b.lastSeen = Math.max(b.lastSeen, e.ts());
+        } else if (p.size() == 3 && p.startsWith(CLUSTER_NODES) && !s.isDelete() && s.value().isTextual()) {
+          books.computeIfAbsent(s.value().textValue(), NodeBook::new);
+        }
+      }
+    } else {
+      JsonNode d = e.data();
+      String id = e.eventId();
+      if (e.nodename().equals(gatewayNodename)) {
+        String target = d.path("nodename").asText(null);
+        if (("hb_stale".equals(id) || "hb_beating".equals(id)) && target != null) {
+          NodeBook b = books.get(target);
+          if (b != null) {
+            b.beating = "hb_beating".equals(id);
+          }
+        } else if ("forget_peer".equals(id) && d.path("peer").isTextual()) {
+          books.remove(d.path("peer").textValue());
+        }
+      } else {
+        NodeBook b = books.computeIfAbsent(e.nodename(), NodeBook::new);
+        b.lastSeen = Math.max(b.lastSeen, e.ts());
+      }
+    }
+    lastId = e.id();
+  }
+
+  /** A short description (last id and nodes), for logs. */
+  @Override
+  public String toString() {
+    return "ClusterState{lastId=" + lastId + ", nodes=" + books.keySet() + "}";
+  }
+}

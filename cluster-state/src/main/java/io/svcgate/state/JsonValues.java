@@ -1,0 +1,177 @@
+package io.svcgate.state;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Map;
+
+/** Value comparisons and bounded copies shared by the core. Stateless. */
+final class JsonValues {
+
+  private JsonValues() {
+  }
+
+  /**
+   * True when two scalars would be written the same way: same type, and for
+   * numbers the same integer, or the same decimal including its scale
+   * ({@code 1.0} is not {@code 1.00}, {@code 1} is not {@code 1.0}). The
+   * gateway keeps node data exactly as sent, so a change of notation is a change.
+   * Containers are never "same" here (callers recurse into them).
+   */
+  static boolean sameScalar(JsonNode a, JsonNode b) {
+    if (a.isContainerNode() || b.isContainerNode()) {
+      return false;
+    }
+    if (a.isNumber() && b.isNumber()) {
+      if (a.isIntegralNumber() != b.isIntegralNumber()) {
+        return false;
+      }
+      if (a.isIntegralNumber()) {
+        return a.isBigInteger() || b.isBigInteger()
+            ? a.bigIntegerValue().equals(b.bigIntegerValue())
+            : a.longValue() == b.longValue();
+      }
+      return a.decimalValue().equals(b.decimalValue());
+    }
+    if (a.getNodeType() != b.getNodeType()) {
+      return false;
+    }
+    return a.equals(b);
+  }
+
+  /** Deep equality with {@link #sameScalar} for leaves, member order ignored. */
+  static boolean same(JsonNode a, JsonNode b) {
+    if (a.isObject() && b.isObject()) {
+      if (a.size() != b.size()) {
+        return false;
+      }
+      for (Map.Entry<String, JsonNode> e : a.properties()) {
+        JsonNode o = b.get(e.getKey());
+        if (o == null || !same(e.getValue(), o)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (a.isArray() && b.isArray()) {
+      if (a.size() != b.size()) {
+        return false;
+      }
+      for (int i = 0; i < a.size(); i++) {
+        if (!same(a.get(i), b.get(i))) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return sameScalar(a, b);
+  }
+
+  /**
+   * Equality of RFC 6902 {@code test}: numbers equal when numerically equal
+   * ({@code 1 == 1.0}), objects regardless of member order, lists in order.
+   */
+  static boolean jsonEquals(JsonNode a, JsonNode b) {
+    if (a.isNumber() && b.isNumber()) {
+      return a.decimalValue().compareTo(b.decimalValue()) == 0;
+    }
+    if (a.isObject() && b.isObject()) {
+      if (a.size() != b.size()) {
+        return false;
+      }
+      for (Map.Entry<String, JsonNode> e : a.properties()) {
+        JsonNode o = b.get(e.getKey());
+        if (o == null || !jsonEquals(e.getValue(), o)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (a.isArray() && b.isArray()) {
+      if (a.size() != b.size()) {
+        return false;
+      }
+      for (int i = 0; i < a.size(); i++) {
+        if (!jsonEquals(a.get(i), b.get(i))) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (a.getNodeType() != b.getNodeType()) {
+      return false;
+    }
+    return a.equals(b);
+  }
+
+  /** Container nesting of a value: 0 for a scalar, 1 for {@code {}} or {@code []}. */
+  static int depth(JsonNode v) {
+    if (!v.isContainerNode()) {
+      return 0;
+    }
+    int max = 0;
+    for (JsonNode c : v) {
+      max = Math.max(max, depth(c));
+    }
+    return max + 1;
+  }
+
+  /** Thrown by {@link #copy} when a value nests deeper than allowed. */
+  static final class TooDeepException extends Exception {
+    TooDeepException() {
+      super(null, null, false, false);
+    }
+  }
+
+  /**
+   * A deep copy of {@code v} sharing only immutable scalar nodes.
+   *
+   * @param maxDepth the container nesting allowed for {@code v} (see {@link #depth})
+   * @throws TooDeepException when {@code v} nests deeper
+   */
+  static JsonNode copy(JsonNode v, int maxDepth) throws TooDeepException {
+    if (v.isObject()) {
+      if (maxDepth < 1) {
+        throw new TooDeepException();
+      }
+      ObjectNode o = Json.NODES.objectNode();
+      for (Map.Entry<String, JsonNode> e : v.properties()) {
+        o.set(e.getKey(), copy(e.getValue(), maxDepth - 1));
+      }
+      return o;
+    }
+    if (v.isArray()) {
+      if (maxDepth < 1) {
+        throw new TooDeepException();
+      }
+      ArrayNode a = Json.NODES.arrayNode(v.size());
+      for (JsonNode c : v) {
+        a.add(copy(c, maxDepth - 1));
+      }
+      return a;
+    }
+    return v;
+  }
+
+  /** A short description of a value's JSON type, for messages: "an object", "a string", … */
+  static String typeOf(JsonNode v) {
+    if (v == null || v.isMissingNode()) {
+      return "nothing";
+    }
+    return switch (v.getNodeType()) {
+      case OBJECT -> "an object";
+      case ARRAY -> "a list";
+      case STRING -> "a string";
+      case NUMBER -> "a number";
+      case BOOLEAN -> "a boolean";
+      case NULL -> "null";
+      default -> "a " + v.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+    };
+  }
+
+  /** A value abbreviated for an error message. */
+  static String brief(JsonNode v) {
+    String s = Json.compact(v);
+    return s.length() <= 60 ? s : s.substring(0, 57) + "...";
+  }
+}
