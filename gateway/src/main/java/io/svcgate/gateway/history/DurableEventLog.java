@@ -1,0 +1,30 @@
+package io.svcgate.gateway.history;
+
+import io.svcgate.state.history.EventLog;
+import java.util.Optional;
+
+/**
+ * An {@link EventLog} whose appends are durable when they return, and which also keeps
+ * the latest state snapshot, so the state can be rebuilt at start as snapshot + the
+ * events after it.
+ *
+ * <p>Threading: one thread appends and saves snapshots (the writer); {@link #retain}
+ * may run on another thread concurrently with appends; reads may run on any thread.
+ */
+public interface DurableEventLog extends EventLog {
+
+  /**
+   * Stores {@code blob} as the state at event {@code id}, durably, replacing the previous
+   * snapshot.
+   *
+   * @throws IllegalArgumentException when {@code id} is not kept ({@code id < oldestId() - 1}),
+   *                                  is past {@link #lastId()}, or is older than the stored snapshot
+   */
+  void saveSnapshot(long id, byte[] blob);
+
+  /** The latest snapshot saved, if any. */
+  Optional<Snapshot> loadSnapshot();
+
+  /** The id of the latest snapshot saved; 0 when none. Retention keeps every event after it. */
+  long snapshotId();
+}
