@@ -1,13 +1,9 @@
 package io.svcgate.gateway.hooks;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -89,20 +85,6 @@ public final class HooksFile {
    */
   public List<List<String>> commandsFor(String eventId) {
     return commandsById.getOrDefault(eventId, commandsForAll);
-  }
-
-  /**
-   * Reads and parses a hooks file.
-   *
-   * @throws NoSuchFileException when the file does not exist (which means: no hooks)
-   * @throws IOException when the file exists but cannot be read
-   * @throws HooksFileException when the file is too large, not UTF-8, or malformed
-   */
-  public static HooksFile read(Path file) throws IOException, HooksFileException {
-    if (Files.size(file) > MAX_BYTES) {
-      throw new HooksFileException(0, "larger than " + MAX_BYTES + " bytes");
-    }
-    return parse(Files.readAllBytes(file));
   }
 
   /**

@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Java cannot call {@code setsid(2)}, so a hook runs as {@code setsid -w <program> <args…>}
  * ({@code setsid} from util-linux). The JVM's child is never a process group leader, so
  * {@code setsid} does not fork: it makes itself the leader of a new session and group and
- * execs the hook, whose pid is therefore its process group id. Killing the group is
+ * execs the hook, whose pid is therefore its process group id. ({@code -w} only matters if
+ * it had to fork: it then waits for the hook and passes on its exit code.) Killing the group is
  * {@code kill -KILL -- -<pid>} (the {@code kill} program; Java cannot signal a group),
  * which also reaches the hook's children and grandchildren that were reparented when their
  * parent died, unless they moved to a session of their own.
@@ -149,8 +150,9 @@ final class Launcher {
    * Kills what is left of the group of a hook that has exited: processes it started in
    * the background that are still running.
    *
-   * <p>The kernel keeps a process group id from being reused while the group has members,
-   * so this reaches the hook's leftovers or nothing.
+   * <p>The kernel does not reuse a process group id while the group has members, so this
+   * reaches the hook's leftovers; when there are none, the id could only belong to someone
+   * else if the whole pid space had wrapped around since the hook exited, an instant ago.
    */
   void killLeftovers(Process process) {
     killGroup(process.pid());
