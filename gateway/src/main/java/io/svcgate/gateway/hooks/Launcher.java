@@ -55,21 +55,11 @@ final class Launcher {
   }
 
   private static Path lookUp(String name) {
-    String path = System.getenv("PATH");
-    if (path == null) {
+    try {
+      return resolve(name);
+    } catch (StartException e) {
       return null;
     }
-    for (String dir : path.split(File.pathSeparator)) {
-      try {
-        Path p = Path.of(dir.isEmpty() ? "." : dir, name);
-        if (Files.isRegularFile(p) && Files.isExecutable(p)) {
-          return p;
-        }
-      } catch (InvalidPathException e) {
-        // An entry of PATH that is no path cannot hold the program.
-      }
-    }
-    return null;
   }
 
   /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -50,11 +51,14 @@ class HooksTest {
   private Hooks hooks;
   private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
   private final Logger logger = (Logger) LoggerFactory.getLogger(Hooks.class);
+  private Level previousLevel;
 
   @BeforeEach
   void captureLog() {
     conf = dir.resolve("node.conf");
     logged.start();
+    previousLevel = logger.getLevel();
+    logger.setLevel(Level.DEBUG);
     logger.addAppender(logged);
   }
 
@@ -64,6 +68,7 @@ class HooksTest {
       hooks.close();
     }
     logger.detachAppender(logged);
+    logger.setLevel(previousLevel);
   }
 
   @Test
