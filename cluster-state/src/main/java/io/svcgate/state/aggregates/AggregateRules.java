@@ -1,0 +1,452 @@
+package io.svcgate.state.aggregates;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.svcgate.state.Json;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The aggregation rules of aggregates.md §4–§6 and §8, one method per rule. Pure
+ * functions of their arguments; thread-safe.
+ *
+ * <p>Values read from instances are kept as JSON values, so an unexpected value (say an
+ * {@code avail} of {@code 3}) flows through the rules the way it does in OpenSVC instead
+ * of being rejected. "Truthy" follows OpenSVC's Python: missing, null, false, 0, "" and
+ * empty containers are false.
+ */
+final class AggregateRules {
+
+  static final TextNode UP = TextNode.valueOf("up");
+  static final TextNode DOWN = TextNode.valueOf("down");
+  static final TextNode WARN = TextNode.valueOf("warn");
+  static final TextNode NA = TextNode.valueOf("n/a");
+  static final TextNode UNDEF = TextNode.valueOf("undef");
+  static final TextNode UNKNOWN = TextNode.valueOf("unknown");
+  static final TextNode FROZEN = TextNode.valueOf("frozen");
+  static final TextNode THAWED = TextNode.valueOf("thawed");
+  static final TextNode MIXED = TextNode.valueOf("mixed");
+  static final TextNode OPTIMAL = TextNode.valueOf("optimal");
+  static final TextNode NON_OPTIMAL = TextNode.valueOf("non-optimal");
+  static final TextNode STDBY_UP = TextNode.valueOf("stdby up");
+  static final TextNode STDBY_DOWN = TextNode.valueOf("stdby down");
+
+  /** {@code monitor.status} values that make a slice instance count as up for its scaler (§5.1 step 3). */
+  static final Set<String> STARTING_STATES = Set.of("restarting", "starting", "wait children", "provisioning", "placing");
+
+  private static final List<Set<JsonNode>> OVERALL_UP = List.of(
+      Set.of(UP, DOWN), Set.of(UP, STDBY_UP), Set.of(UP, DOWN, STDBY_UP), Set.of(UP, DOWN, STDBY_UP, NA));
+  private static final List<Set<JsonNode>> OVERALL_DOWN = List.of(
+      Set.of(DOWN, STDBY_UP), Set.of(DOWN, STDBY_UP, NA));
+
+  /** What the aggregation of one object reads beyond its own instances. */
+  interface Context {
+
+    /** The current aggregate of another object, or null when it has none. */
+    JsonNode aggregateOf(String path);
+
+    /**
+     * For a scaler: the number of counted instances, over all its slices, that are
+     * {@code up} or in a starting {@code monitor.status} (§5.1 step 3, §6.2).
+     */
+    int slicesUp(ObjectPath scaler);
+  }
+
+  private AggregateRules() {
+  }
+
+  /**
+   * The aggregate of one object (§4): {@code {}} for a span object, else {@code scale},
+   * {@code scaler_slave}, {@code avail}, {@code frozen}, {@code overall}, {@code placement}
+   * and {@code provisioned}, in that order. Values are fresh or immutable nodes.
+   */
+  static ObjectNode aggregate(ObjectPath path, Instances instances, Context context) {
+    ObjectNode out = Json.NODES.objectNode();
+    ObjectNode ref = instances.reference();
+    if (path.spanKind() || path.instanceKind() && ref != null && "span".equals(text(ref.get("topology")))) {
+      return out;
+    }
+    List<ObjectNode> counted = instances.counted();
+    if (ref != null) {
+      JsonNode scale = ref.get("scale");
+      if (scale != null && !scale.isNull()) {
+        out.set("scale", scale.deepCopy());
+      }
+      if (truthy(ref.get("scaler_slave"))) {
+        out.put("scaler_slave", true);
+      }
+    }
+    out.set("avail", avail(path, instances, context));
+    out.set("frozen", frozen(counted));
+    out.set("overall", overall(path, instances, context));
+    out.set("placement", placement(path, instances));
+    out.set("provisioned", provisioned(counted));
+    return out;
+  }
+
+  /** The children of an object (§6.1): the first entry's {@code slaves} then {@code scaler_slaves}, resolved. */
+  static List<String> children(ObjectPath path, ObjectNode first) {
+    if (first == null) {
+      return List.of();
+    }
+    List<String> names = new ArrayList<>();
+    for (String key : new String[] {"slaves", "scaler_slaves"}) {
+      JsonNode list = first.get(key);
+      if (list != null && list.isArray()) {
+        for (JsonNode n : list) {
+          if (n.isTextual()) {
+            names.add(path.resolve(n.textValue()));
+          }
+        }
+      }
+    }
+    return names;
+  }
+
+  // ---------------------------------------------------------------- avail
+
+  /** §5.1: the aggregated {@code avail}. */
+  static JsonNode avail(ObjectPath path, Instances instances, Context context) {
+    ObjectNode first = instances.first();
+    if (first == null) {
+      return UNKNOWN;
+    }
+    List<ObjectNode> counted = instances.counted();
+    String topology = text(first.get("topology"));
+    JsonNode own;
+    if ("failover".equals(topology)) {
+      own = failoverAvail(counted);
+    } else if ("flex".equals(topology)) {
+      own = flexAvail(counted);
+    } else {
+      own = UNKNOWN;
+    }
+    JsonNode scale = first.get("scale");
+    boolean scaler = scale != null && !scale.isNull();
+    if (scaler) {
+      int up = context.slicesUp(path);
+      if (up == 0) {
+        return NA;
+      }
+      if (scale.isNumber() && BigDecimal.valueOf(up).compareTo(scale.decimalValue()) < 0) {
+        return WARN;
+      }
+    }
+    List<String> children = children(path, first);
+    if (!children.isEmpty()) {
+      List<JsonNode> values = new ArrayList<>(children.size());
+      for (String c : children) {
+        values.add(childValue(context.aggregateOf(c), "avail"));
+      }
+      return combineAvail(own, values);
+    }
+    return scaler ? NA : own;
+  }
+
+  /** §5.1 step 4: the own value combined with the children's aggregated {@code avail}. */
+  static JsonNode combineAvail(JsonNode own, Collection<JsonNode> children) {
+    Set<JsonNode> set = new LinkedHashSet<>();
+    set.add(own);
+    set.addAll(children);
+    if (set.equals(Set.of(NA))) {
+      return NA;
+    }
+    set.remove(NA);
+    set.remove(UNDEF);
+    set.remove(UNKNOWN);
+    if (set.isEmpty()) {
+      return NA;
+    }
+    return set.size() == 1 ? set.iterator().next() : WARN;
+  }
+
+  /** §5.1 failover rule, over the counted instances. */
+  static JsonNode failoverAvail(List<ObjectNode> counted) {
+    List<JsonNode> a = values(counted, "avail");
+    int up = count(a, UP);
+    if (up == 1) {
+      return UP;
+    }
+    if (a.isEmpty() || allEqual(a, NA)) {
+      return NA;
+    }
+    if (up >= 2 || a.contains(WARN)) {
+      return WARN;
+    }
+    return DOWN;
+  }
+
+  /** §5.1 flex rule, over the counted instances; the bounds come from the last counted instance. */
+  static JsonNode flexAvail(List<ObjectNode> counted) {
+    List<JsonNode> a = values(counted, "avail");
+    if (a.isEmpty() || allEqual(a, NA)) {
+      return NA;
+    }
+    int up = count(a, UP);
+    if (up == 0) {
+      return a.contains(WARN) ? WARN : DOWN;
+    }
+    ObjectNode last = counted.get(counted.size() - 1);
+    BigDecimal max = number(last.get("flex_max"), BigDecimal.valueOf(a.size()));
+    BigDecimal min = number(last.get("flex_min"), BigDecimal.ONE);
+    BigDecimal n = BigDecimal.valueOf(up);
+    if (n.compareTo(max) > 0) {
+      return WARN;
+    }
+    if (n.compareTo(min) < 0 && !truthy(last.get("scaler_slave"))) {
+      return WARN;
+    }
+    return UP;
+  }
+
+  // ---------------------------------------------------------------- overall
+
+  /** §5.2: the aggregated {@code overall}. */
+  static JsonNode overall(ObjectPath path, Instances instances, Context context) {
+    JsonNode own = ownOverall(instances.counted());
+    ObjectNode first = instances.first();
+    if (first == null) {
+      return UNKNOWN;
+    }
+    List<String> children = children(path, first);
+    if (!children.isEmpty()) {
+      List<JsonNode> values = new ArrayList<>(children.size());
+      for (String c : children) {
+        values.add(childValue(context.aggregateOf(c), "overall"));
+      }
+      return combineOverall(own, values);
+    }
+    JsonNode scale = first.get("scale");
+    return scale != null && !scale.isNull() ? NA : own;
+  }
+
+  /** §5.2 own value, from the {@code overall} of the counted instances. */
+  static JsonNode ownOverall(List<ObjectNode> counted) {
+    List<JsonNode> w = values(counted, "overall");
+    Set<JsonNode> s = new LinkedHashSet<>(w);
+    JsonNode result;
+    if (w.isEmpty()) {
+      result = NA;
+    } else if (s.contains(WARN) || s.contains(STDBY_DOWN)) {
+      result = WARN;
+    } else if (s.size() == 1) {
+      result = s.iterator().next();
+    } else if (OVERALL_UP.contains(s)) {
+      result = UP;
+    } else if (OVERALL_DOWN.contains(s)) {
+      result = DOWN;
+    } else {
+      result = UNDEF;
+    }
+    if (result.isTextual() && result.textValue().contains("stdby")) {
+      result = DOWN;
+    }
+    return result;
+  }
+
+  /** §5.2 step 2: the own value combined with the children's aggregated {@code overall}. */
+  static JsonNode combineOverall(JsonNode own, Collection<JsonNode> children) {
+    Set<JsonNode> set = new LinkedHashSet<>();
+    set.add(own);
+    set.addAll(children);
+    if (set.equals(Set.of(NA))) {
+      return NA;
+    }
+    set.remove(NA);
+    return set.size() == 1 ? set.iterator().next() : WARN;
+  }
+
+  // ---------------------------------------------------------------- frozen, placement, provisioned
+
+  /** §5.3: over the counted instances that have an {@code avail} key. */
+  static JsonNode frozen(List<ObjectNode> counted) {
+    int total = 0;
+    int frozen = 0;
+    for (ObjectNode i : counted) {
+      if (!i.has("avail")) {
+        continue;
+      }
+      total++;
+      if (truthy(i.get("frozen"))) {
+        frozen++;
+      }
+    }
+    return frozenOf(total, frozen);
+  }
+
+  /** §8: {@code monitor.frozen}, from the {@code frozen} values of the nodes that have one. */
+  static JsonNode clusterFrozen(List<JsonNode> nodeFrozen) {
+    int frozen = 0;
+    for (JsonNode f : nodeFrozen) {
+      if (truthy(f)) {
+        frozen++;
+      }
+    }
+    return frozenOf(nodeFrozen.size(), frozen);
+  }
+
+  private static JsonNode frozenOf(int total, int frozen) {
+    if (total == 0) {
+      return NA;
+    }
+    if (frozen == total) {
+      return FROZEN;
+    }
+    return frozen == 0 ? THAWED : MIXED;
+  }
+
+  /**
+   * §5.4: the aggregated {@code placement}. An instance without an {@code avail} key or
+   * without a {@code monitor} object takes no part in step 4 (it neither runs nor counts
+   * as a leader that does not run), as in OpenSVC's code.
+   */
+  static JsonNode placement(ObjectPath path, Instances instances) {
+    ObjectNode ref = instances.reference();
+    if (path.instanceKind() && ref != null) {
+      if ("none".equals(text(ref.get("placement")))) {
+        return NA;
+      }
+      JsonNode flexMin = ref.get("flex_min");
+      if ("flex".equals(text(ref.get("topology"))) && flexMin != null && flexMin.isNumber()
+          && flexMin.decimalValue().signum() == 0) {
+        return NA;
+      }
+    }
+    List<ObjectNode> thawed = new ArrayList<>();
+    for (ObjectNode i : instances.counted()) {
+      if (!truthy(i.get("frozen"))) {
+        thawed.add(i);
+      }
+    }
+    if (thawed.size() < 2) {
+      return OPTIMAL;
+    }
+    boolean running = false;
+    JsonNode result = OPTIMAL;
+    for (ObjectNode i : thawed) {
+      JsonNode monitor = i.get("monitor");
+      if (monitor == null || !monitor.isObject() || !i.has("avail")) {
+        continue;
+      }
+      boolean leader = "leader".equals(text(monitor.get("placement")));
+      JsonNode avail = i.get("avail");
+      if (UP.equals(avail) || WARN.equals(avail)) {
+        running = true;
+        if (!leader) {
+          result = NON_OPTIMAL;
+        }
+      } else if (leader) {
+        result = NON_OPTIMAL;
+      }
+    }
+    return running ? result : NA;
+  }
+
+  /** §5.5: the aggregated {@code provisioned}: {@code true}, {@code false}, {@code "mixed"} or {@code "n/a"}. */
+  static JsonNode provisioned(List<ObjectNode> counted) {
+    if (counted.isEmpty()) {
+      return BooleanNode.FALSE;
+    }
+    int total = 0;
+    int provisioned = 0;
+    for (ObjectNode i : counted) {
+      JsonNode p = i.get("provisioned");
+      if (p == null || p.isNull()) {
+        continue;
+      }
+      total++;
+      if (p.isBoolean() && p.booleanValue()) {
+        provisioned++;
+      } else if (MIXED.equals(p)) {
+        return MIXED;
+      }
+    }
+    if (total == 0) {
+      return NA;
+    }
+    if (provisioned == total) {
+      return BooleanNode.TRUE;
+    }
+    return provisioned == 0 ? BooleanNode.FALSE : MIXED;
+  }
+
+  /** True when a slice instance counts toward its scaler's total (§5.1 step 3). */
+  static boolean sliceInstanceUp(ObjectNode instance) {
+    if (UP.equals(instance.get("avail"))) {
+      return true;
+    }
+    JsonNode monitor = instance.get("monitor");
+    return monitor != null && monitor.isObject() && STARTING_STATES.contains(text(monitor.get("status")));
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  /** Python truthiness of a JSON value; a missing value (null) is false. */
+  static boolean truthy(JsonNode v) {
+    if (v == null || v.isNull() || v.isMissingNode()) {
+      return false;
+    }
+    if (v.isBoolean()) {
+      return v.booleanValue();
+    }
+    if (v.isNumber()) {
+      return v.isIntegralNumber() ? v.bigIntegerValue().signum() != 0 : v.decimalValue().signum() != 0;
+    }
+    if (v.isTextual()) {
+      return !v.textValue().isEmpty();
+    }
+    return v.size() > 0;
+  }
+
+  /** A child's {@code avail} or {@code overall}; a missing or falsy one is {@code unknown}. */
+  private static JsonNode childValue(JsonNode aggregate, String key) {
+    JsonNode v = aggregate == null ? null : aggregate.get(key);
+    return truthy(v) ? v : UNKNOWN;
+  }
+
+  /** The values of a key over the instances that have it (null values included). */
+  private static List<JsonNode> values(List<ObjectNode> instances, String key) {
+    List<JsonNode> v = new ArrayList<>(instances.size());
+    for (ObjectNode i : instances) {
+      JsonNode x = i.get(key);
+      if (x != null) {
+        v.add(x);
+      }
+    }
+    return v;
+  }
+
+  private static int count(List<JsonNode> values, JsonNode value) {
+    int n = 0;
+    for (JsonNode v : values) {
+      if (value.equals(v)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private static boolean allEqual(List<JsonNode> values, JsonNode value) {
+    for (JsonNode v : values) {
+      if (!value.equals(v)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** A JSON number as a decimal; anything else (missing, null, text) gives the default. */
+  private static BigDecimal number(JsonNode v, BigDecimal otherwise) {
+    return v != null && v.isNumber() ? v.decimalValue() : otherwise;
+  }
+
+  private static String text(JsonNode v) {
+    return v != null && v.isTextual() ? v.textValue() : null;
+  }
+}

@@ -1,0 +1,586 @@
+package io.svcgate.state.aggregates;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.svcgate.state.Json;
+import io.svcgate.state.Path;
+import io.svcgate.state.Stanza;
+import io.svcgate.state.aggregates.ObjectPath.SliceKey;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Keeps {@code monitor.services} and {@code monitor.frozen} of a cluster-state document
+ * up to date, recomputing only what a change can affect (aggregates.md §3).
+ *
+ * <p>After each change applied to the document, the owner of the document calls
+ * {@link #update} with the absolute paths that changed (the stanzas of the event it just
+ * made) or {@link #updateNodes} with the nodes it touched, and the current set of stale
+ * nodes. The aggregator answers the stanzas, with absolute paths under
+ * {@code ["monitor","services",…]} and {@code ["monitor","frozen"]}, that bring the
+ * document to the aggregates a from-scratch computation ({@link ServiceAggregates#computeAll})
+ * gives. The caller applies them and emits them as the gateway's own patch event. An
+ * empty answer means nothing changed.
+ *
+ * <p>What is recomputed: the paths named by the touched nodes before and after the change,
+ * the scalers of those paths that are slices, and every parent of a recomputed object
+ * whose aggregate changed, children always before their parents. A change of
+ * {@code cluster.nodes}, of {@code monitor.services} as a whole, or the first call,
+ * recomputes everything. Stale transitions are found by comparing {@code staleNodes}
+ * with the previous call's.
+ *
+ * <p>Stanzas are the difference per key: a new aggregate is set whole, a vanished one is
+ * deleted, and a changed one gets one stanza per changed key. They come in evaluation
+ * order (children first), then {@code monitor.frozen}.
+ *
+ * <p>Not thread-safe: owned by the single writer of the document, like the document. The
+ * aggregator only reads the document; it keeps indexes of which node names which path
+ * and which object reads which, bounded by the size of the document.
+ */
+public final class ServiceAggregator {
+
+  /** Where the aggregates live in the document. */
+  public static final Path SERVICES = Path.of("monitor", "services");
+  /** Where the cluster's node frozen aggregate lives in the document. */
+  public static final Path FROZEN = Path.of("monitor", "frozen");
+  /** Cap on the number of passes over a cycle of slaves (aggregates.md §6.3). */
+  public static final int MAX_CYCLE_PASSES = 16;
+
+  private static final Comparator<JsonNode> NUMERIC_EQUALITY = (a, b) -> {
+    if (a.isNumber() && b.isNumber()) {
+      return a.decimalValue().compareTo(b.decimalValue());
+    }
+    return a.equals(b) ? 0 : 1;
+  };
+
+  private List<String> clusterNodes;
+  private Set<String> counting = Set.of();
+  /** Counting node → the paths it names under services.config and services.status. */
+  private final Map<String, Set<String>> pathsByNode = new HashMap<>();
+  /** Path → number of counting nodes naming it; the keys are every path the aggregation may read. */
+  private final Map<String, Integer> namedBy = new HashMap<>();
+  /** Known paths that look like slices, by the scaler key they would belong to. */
+  private final Map<SliceKey, Set<String>> slicesByKey = new HashMap<>();
+  /** Known paths by their own scaler key. */
+  private final Map<SliceKey, Set<String>> scalersByKey = new HashMap<>();
+  /** Aggregated path → the resolved children it reads (first entry's slaves then scaler_slaves). */
+  private final Map<String, List<String>> children = new HashMap<>();
+  /** Child path → the paths that list it. */
+  private final Map<String, Set<String>> parents = new HashMap<>();
+
+  /**
+   * Recomputes everything and answers the stanzas that bring the document up to date,
+   * deleting aggregates of paths that no longer get one.
+   *
+   * @throws IllegalArgumentException when the document is not an object with a {@code monitor} object
+   */
+  public List<Stanza> resync(JsonNode document, Set<String> staleNodes) {
+    return run(document, staleNodes, Set.of(), Map.of(), true);
+  }
+
+  /**
+   * Answers the stanzas that bring the aggregates up to date after the document changed
+   * at the given absolute paths (e.g. the stanzas of the event just made). Paths that
+   * cannot affect an aggregate (a node's {@code stats}, …) cost nothing but the
+   * {@code monitor.frozen} check.
+   *
+   * @param staleNodes the nodes whose data does not count now
+   * @throws IllegalArgumentException when the document is not an object with a {@code monitor} object
+   */
+  public List<Stanza> update(JsonNode document, Set<String> staleNodes, Collection<Path> changed) {
+    Objects.requireNonNull(changed, "changed");
+    Set<String> whole = new LinkedHashSet<>();
+    Map<String, Set<String>> paths = new LinkedHashMap<>();
+    boolean all = false;
+    for (Path p : changed) {
+      switch (classify(p)) {
+        case ALL -> all = true;
+        case NODE -> whole.add((String) p.get(2));
+        case NODE_PATH -> paths.computeIfAbsent((String) p.get(2), k -> new LinkedHashSet<>()).add((String) p.get(5));
+        case NONE -> {
+        }
+      }
+    }
+    if (all) {
+      whole.addAll(nodeNames(document));
+      whole.addAll(pathsByNode.keySet());
+    }
+    return run(document, staleNodes, whole, paths, false);
+  }
+
+  /**
+   * Answers the stanzas that bring the aggregates up to date after the data of the given
+   * nodes changed in any way (a full, a forget, …): every path they name, before and
+   * after the change, is recomputed.
+   *
+   * @throws IllegalArgumentException when the document is not an object with a {@code monitor} object
+   */
+  public List<Stanza> updateNodes(JsonNode document, Set<String> staleNodes, Collection<String> nodes) {
+    Objects.requireNonNull(nodes, "nodes");
+    return run(document, staleNodes, new LinkedHashSet<>(nodes), Map.of(), false);
+  }
+
+  private enum Scope { ALL, NODE, NODE_PATH, NONE }
+
+  /** What a change at an absolute document path can affect. */
+  private static Scope classify(Path p) {
+    if (p.size() <= 2) {
+      if (p.size() == 0) {
+        return Scope.ALL;
+      }
+      if (!"monitor".equals(p.get(0))) {
+        return Scope.NONE;
+      }
+      return p.size() == 1 || "nodes".equals(p.get(1)) ? Scope.ALL : Scope.NONE;
+    }
+    if (!"monitor".equals(p.get(0)) || !"nodes".equals(p.get(1)) || !(p.get(2) instanceof String)) {
+      return Scope.NONE;
+    }
+    if (p.size() == 3) {
+      return Scope.NODE;
+    }
+    if (!"services".equals(p.get(3))) {
+      return Scope.NONE;
+    }
+    if (p.size() == 4) {
+      return Scope.NODE;
+    }
+    if (!"config".equals(p.get(4)) && !"status".equals(p.get(4))) {
+      return Scope.NONE;
+    }
+    if (p.size() == 5) {
+      return Scope.NODE;
+    }
+    return p.get(5) instanceof String ? Scope.NODE_PATH : Scope.NONE;
+  }
+
+  private static List<String> nodeNames(JsonNode document) {
+    List<String> names = new ArrayList<>();
+    JsonNode nodes = document.path("monitor").path("nodes");
+    for (Iterator<String> it = nodes.fieldNames(); it.hasNext(); ) {
+      names.add(it.next());
+    }
+    return names;
+  }
+
+  private List<Stanza> run(JsonNode document, Set<String> staleNodes, Set<String> wholeNodes,
+                           Map<String, Set<String>> nodePaths, boolean force) {
+    if (document == null || !document.isObject()) {
+      throw new IllegalArgumentException("the cluster-state document must be a JSON object");
+    }
+    Objects.requireNonNull(staleNodes, "staleNodes");
+    JsonNode monitor = document.get("monitor");
+    if (monitor == null || !monitor.isObject()) {
+      throw new IllegalArgumentException("the cluster-state document has no \"monitor\" object");
+    }
+    JsonNode services = monitor.get("services");
+    boolean servicesKnown = services != null && services.isObject();
+    List<String> nodes = ServiceAggregates.clusterNodes(document);
+    ClusterView view = new ClusterView(monitor.get("nodes"), nodes, staleNodes);
+    Set<String> dirty = new HashSet<>();
+    boolean full = force || clusterNodes == null || !nodes.equals(clusterNodes) || !servicesKnown;
+    if (full) {
+      reset();
+      clusterNodes = nodes;
+      counting = new LinkedHashSet<>(view.counting());
+      for (String n : counting) {
+        setNodePaths(n, view.pathsOf(n), dirty);
+      }
+      if (servicesKnown) {
+        services.fieldNames().forEachRemaining(dirty::add);
+      }
+    } else {
+      Set<String> now = new LinkedHashSet<>(view.counting());
+      Set<String> whole = new LinkedHashSet<>(wholeNodes);
+      for (String n : counting) {
+        if (!now.contains(n)) {
+          whole.add(n);
+        }
+      }
+      for (String n : now) {
+        if (!counting.contains(n)) {
+          whole.add(n);
+        }
+      }
+      counting = now;
+      for (String n : whole) {
+        setNodePaths(n, counting.contains(n) ? view.pathsOf(n) : Set.of(), dirty);
+      }
+      for (Map.Entry<String, Set<String>> e : nodePaths.entrySet()) {
+        String n = e.getKey();
+        if (whole.contains(n) || !counting.contains(n)) {
+          continue;
+        }
+        for (String p : e.getValue()) {
+          setNodePath(n, p, view.names(n, p));
+          dirty.add(p);
+        }
+      }
+    }
+    Round round = new Round(view, servicesKnown ? (ObjectNode) services : null);
+    round.evaluate(dirty);
+    List<Stanza> out = new ArrayList<>();
+    if (servicesKnown) {
+      out.addAll(round.stanzas);
+    } else {
+      out.add(Stanza.set(SERVICES, round.all()));
+    }
+    JsonNode frozen = AggregateRules.clusterFrozen(view.nodeFrozen());
+    JsonNode previous = monitor.get("frozen");
+    if (previous == null || !previous.equals(NUMERIC_EQUALITY, frozen)) {
+      out.add(Stanza.set(FROZEN, frozen));
+    }
+    return out;
+  }
+
+  /**
+   * The aggregates of every aggregated path from scratch, in the order of their first
+   * config entry in {@code cluster.nodes} order. Leaves this aggregator's indexes built
+   * for that view.
+   */
+  ObjectNode computeAll(ClusterView view) {
+    reset();
+    clusterNodes = view.counting();
+    counting = new LinkedHashSet<>(view.counting());
+    Set<String> dirty = new HashSet<>();
+    for (String n : counting) {
+      setNodePaths(n, view.pathsOf(n), dirty);
+    }
+    Round round = new Round(view, null);
+    round.evaluate(dirty);
+    return round.all();
+  }
+
+  // ---------------------------------------------------------------- indexes
+
+  private void reset() {
+    clusterNodes = null;
+    counting = Set.of();
+    pathsByNode.clear();
+    namedBy.clear();
+    slicesByKey.clear();
+    scalersByKey.clear();
+    children.clear();
+    parents.clear();
+  }
+
+  /** Replaces what a node names; every path named before or after is dirty. */
+  private void setNodePaths(String node, Set<String> now, Set<String> dirty) {
+    Set<String> before = pathsByNode.getOrDefault(node, Set.of());
+    for (String p : before) {
+      if (!now.contains(p)) {
+        unname(p);
+      }
+    }
+    for (String p : now) {
+      if (!before.contains(p)) {
+        name(p);
+      }
+    }
+    dirty.addAll(before);
+    dirty.addAll(now);
+    if (now.isEmpty()) {
+      pathsByNode.remove(node);
+    } else {
+      pathsByNode.put(node, new HashSet<>(now));
+    }
+  }
+
+  /** Records whether a node names one path. */
+  private void setNodePath(String node, String path, boolean named) {
+    Set<String> paths = pathsByNode.get(node);
+    boolean before = paths != null && paths.contains(path);
+    if (named && !before) {
+      pathsByNode.computeIfAbsent(node, k -> new HashSet<>()).add(path);
+      name(path);
+    } else if (!named && before) {
+      paths.remove(path);
+      if (paths.isEmpty()) {
+        pathsByNode.remove(node);
+      }
+      unname(path);
+    }
+  }
+
+  private void name(String path) {
+    if (namedBy.merge(path, 1, Integer::sum) == 1) {
+      SliceKey slice = ObjectPath.sliceOf(path);
+      if (slice != null) {
+        slicesByKey.computeIfAbsent(slice, k -> new HashSet<>()).add(path);
+      }
+      SliceKey own = ObjectPath.parse(path).scalerKey();
+      if (own != null) {
+        scalersByKey.computeIfAbsent(own, k -> new HashSet<>()).add(path);
+      }
+    }
+  }
+
+  private void unname(String path) {
+    Integer n = namedBy.get(path);
+    if (n == null) {
+      return;
+    }
+    if (n > 1) {
+      namedBy.put(path, n - 1);
+      return;
+    }
+    namedBy.remove(path);
+    SliceKey slice = ObjectPath.sliceOf(path);
+    if (slice != null) {
+      removeFrom(slicesByKey, slice, path);
+    }
+    SliceKey own = ObjectPath.parse(path).scalerKey();
+    if (own != null) {
+      removeFrom(scalersByKey, own, path);
+    }
+  }
+
+  private void setChildren(String path, List<String> now) {
+    List<String> before = children.getOrDefault(path, List.of());
+    if (before.equals(now)) {
+      return;
+    }
+    for (String c : before) {
+      removeFrom(parents, c, path);
+    }
+    if (now.isEmpty()) {
+      children.remove(path);
+    } else {
+      children.put(path, now);
+      for (String c : now) {
+        parents.computeIfAbsent(c, k -> new HashSet<>()).add(path);
+      }
+    }
+  }
+
+  private static <K> void removeFrom(Map<K, Set<String>> index, K key, String value) {
+    Set<String> s = index.get(key);
+    if (s != null) {
+      s.remove(value);
+      if (s.isEmpty()) {
+        index.remove(key);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- one recomputation
+
+  /** One recomputation over one view of the document. */
+  private final class Round implements AggregateRules.Context {
+
+    private final ClusterView view;
+    private final ObjectNode previous;
+    private final Map<String, Instances> instances = new HashMap<>();
+    private final Map<String, Boolean> aggregated = new HashMap<>();
+    /** Aggregates computed in this round; a null value means no aggregate. */
+    private final Map<String, JsonNode> fresh = new HashMap<>();
+    private final List<Stanza> stanzas = new ArrayList<>();
+
+    Round(ClusterView view, ObjectNode previous) {
+      this.view = view;
+      this.previous = previous;
+    }
+
+    void evaluate(Set<String> dirty) {
+      // the scalers whose slices changed are dirty too
+      Set<String> direct = new TreeSet<>(dirty);
+      for (String p : dirty) {
+        SliceKey key = ObjectPath.sliceOf(p);
+        Set<String> scalers = key == null ? null : scalersByKey.get(key);
+        if (scalers != null) {
+          direct.addAll(scalers);
+        }
+      }
+      for (String p : direct) {
+        setChildren(p, aggregated(p) ? AggregateRules.children(ObjectPath.parse(p), instances(p).first()) : List.of());
+      }
+      // every object reading a dirty one may change: take the closure over parents
+      Set<String> closure = new TreeSet<>(direct);
+      Deque<String> queue = new ArrayDeque<>(direct);
+      while (!queue.isEmpty()) {
+        for (String parent : parents.getOrDefault(queue.poll(), Set.of())) {
+          if (closure.add(parent)) {
+            queue.add(parent);
+          }
+        }
+      }
+      Set<String> changed = new HashSet<>();
+      for (List<String> component : DependencyOrder.components(closure, p -> children.getOrDefault(p, List.of()))) {
+        if (!needed(component, direct, changed)) {
+          continue;
+        }
+        if (component.size() == 1 && !children.getOrDefault(component.get(0), List.of()).contains(component.get(0))) {
+          String p = component.get(0);
+          fresh.put(p, compute(p));
+        } else {
+          cycle(component);
+        }
+        for (String p : component) {
+          if (diff(p, fresh.get(p))) {
+            changed.add(p);
+          }
+        }
+      }
+    }
+
+    private boolean needed(List<String> component, Set<String> direct, Set<String> changed) {
+      for (String p : component) {
+        if (direct.contains(p)) {
+          return true;
+        }
+        for (String c : children.getOrDefault(p, List.of())) {
+          if (changed.contains(c)) {
+            return true;
+          }
+        }
+      }
+      return false;
+    }
+
+    /**
+     * A cycle of slaves (aggregates.md §6.3 [U]): starting from no aggregate for its
+     * members, passes in which each member reads the others' values of the previous
+     * pass, until nothing changes or {@link #MAX_CYCLE_PASSES}. The result depends only
+     * on the inputs, never on earlier aggregates.
+     */
+    private void cycle(List<String> component) {
+      List<String> members = new ArrayList<>(new TreeSet<>(component));
+      for (String m : members) {
+        fresh.put(m, null);
+      }
+      int passes = Math.min(members.size() + 1, MAX_CYCLE_PASSES);
+      for (int i = 0; i < passes; i++) {
+        Map<String, JsonNode> next = new LinkedHashMap<>();
+        for (String m : members) {
+          next.put(m, compute(m));
+        }
+        boolean stable = true;
+        for (String m : members) {
+          if (!Objects.equals(next.get(m), fresh.get(m))) {
+            stable = false;
+          }
+          fresh.put(m, next.get(m));
+        }
+        if (stable) {
+          break;
+        }
+      }
+    }
+
+    private JsonNode compute(String path) {
+      if (!aggregated(path)) {
+        return null;
+      }
+      return AggregateRules.aggregate(ObjectPath.parse(path), instances(path), this);
+    }
+
+    /** Records the stanzas from the document's aggregate to the new one; true when they differ. */
+    private boolean diff(String path, JsonNode now) {
+      JsonNode before = previous == null ? null : previous.get(path);
+      Path at = SERVICES.child(path);
+      if (before == null && now == null) {
+        return false;
+      }
+      if (before == null) {
+        stanzas.add(Stanza.set(at, now));
+        return true;
+      }
+      if (now == null) {
+        stanzas.add(Stanza.delete(at));
+        return true;
+      }
+      if (!before.isObject()) {
+        stanzas.add(Stanza.set(at, now));
+        return true;
+      }
+      boolean differ = false;
+      for (Iterator<String> it = before.fieldNames(); it.hasNext(); ) {
+        String k = it.next();
+        if (!now.has(k)) {
+          stanzas.add(Stanza.delete(at.child(k)));
+          differ = true;
+        }
+      }
+      for (Iterator<Map.Entry<String, JsonNode>> it = now.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        JsonNode b = before.get(e.getKey());
+        if (b == null || !b.equals(NUMERIC_EQUALITY, e.getValue())) {
+          stanzas.add(Stanza.set(at.child(e.getKey()), e.getValue()));
+          differ = true;
+        }
+      }
+      return differ;
+    }
+
+    /** Every aggregate of this round's view, in the order of first config entry. */
+    ObjectNode all() {
+      ObjectNode out = Json.NODES.objectNode();
+      for (String n : view.counting()) {
+        ObjectNode config = ClusterView.section(view.node(n), "config");
+        if (config == null) {
+          continue;
+        }
+        for (Iterator<String> it = config.fieldNames(); it.hasNext(); ) {
+          String p = it.next();
+          if (!out.has(p)) {
+            JsonNode a = fresh.containsKey(p) ? fresh.get(p) : compute(p);
+            if (a != null) {
+              out.set(p, a);
+            }
+          }
+        }
+      }
+      return out;
+    }
+
+    private boolean aggregated(String path) {
+      return aggregated.computeIfAbsent(path, view::aggregated);
+    }
+
+    private Instances instances(String path) {
+      return instances.computeIfAbsent(path, view::instances);
+    }
+
+    @Override
+    public JsonNode aggregateOf(String path) {
+      if (fresh.containsKey(path)) {
+        return fresh.get(path);
+      }
+      return previous == null ? null : previous.get(path);
+    }
+
+    @Override
+    public int slicesUp(ObjectPath scaler) {
+      SliceKey key = scaler.scalerKey();
+      Set<String> slices = key == null ? null : slicesByKey.get(key);
+      if (slices == null) {
+        return 0;
+      }
+      int up = 0;
+      for (String s : slices) {
+        if (!aggregated(s)) {
+          continue;
+        }
+        for (ObjectNode i : instances(s).counted()) {
+          if (AggregateRules.sliceInstanceUp(i)) {
+            up++;
+          }
+        }
+      }
+      return up;
+    }
+  }
+}
