@@ -524,4 +524,30 @@ class ClusterStateTest {
     assertThatThrownBy(() -> ClusterState.builder().gatewayNodename("gw").nodes(List.of("gw")).build()).hasMessageContaining("own name");
     assertThatThrownBy(() -> ClusterState.builder().gatewayNodename("a b").build()).hasMessageContaining("spaces");
   }
+
+  private static String nested(int depth) {
+    return "{'d':".repeat(depth - 1) + "{}" + "}".repeat(depth - 1);
+  }
+
+  @Test
+  void theDocumentNestsAtMost62Levels() {
+    full("n1", 1, nested(59)); // 3 levels above the node data: 62 in all
+    String before = doc();
+    ApplyOutcome o = apply("{'nodename':'n1','kind':'full','gen':{'n1':2},'data':" + nested(60) + "}");
+    assertThat(o.status()).isEqualTo(Status.FAILED);
+    assertThat(o.error()).contains("deeper than 62");
+    assertThat(doc()).isEqualTo(before);
+    assertThat(o.merged()).isZero();
+    byte[] snap = state.snapshot();
+    assertThat(ClusterState.restore(snap, ClusterState.builder().gatewayNodename("gw1")).document().toString())
+        .isEqualTo(state.document().toString());
+  }
+
+  @Test
+  void anEmptyPatchIsApplied() {
+    full("n1", 3, "{}");
+    ApplyOutcome o = patch("n1", "{}");
+    assertThat(o.status()).isEqualTo(Status.APPLIED);
+    assertThat(o.merged()).isEqualTo(3);
+  }
 }
