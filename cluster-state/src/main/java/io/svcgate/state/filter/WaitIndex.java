@@ -1,0 +1,272 @@
+package io.svcgate.state.filter;
+
+import io.svcgate.state.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Pending waits on the state, indexed by the paths their conditions read, so that
+ * a change re-evaluates only the waits it can affect (filter.md, "Waits", rule 2).
+ *
+ * <p>Each wait is filed in a trie under the fixed prefix of each of its
+ * conditions' paths ({@link PathExpression#fixedPrefix()}, cut before its first
+ * list index, because a list delete shifts the elements after it).
+ * {@link #affected} walks the trie along each changed path: it finds the waits
+ * filed at or above the change, and those filed below it, then keeps those whose
+ * expression can reach the change ({@link PathExpression#touchedBy}). Its cost
+ * depends on the length of the changed paths and on the waits found, not on the
+ * other waits.
+ *
+ * <p>Not thread-safe: one owner (the state verticle) registers, cancels and asks.
+ * Bounded: past {@link #maxWaits()} pending waits, {@link #register} throws
+ * {@link TooManyWaitsException}.
+ *
+ * @param <W> what the owner wants back for an affected wait (a promise, a request…)
+ */
+public final class WaitIndex<W> {
+
+  /** A filed wait. */
+  public interface Registration<W> {
+
+    /** What was registered. */
+    W waiter();
+
+    /** The conditions it was filed under. */
+    List<Condition> conditions();
+
+    /** True until {@link #cancel()}. */
+    boolean isActive();
+
+    /** Removes the wait from the index; calling it again does nothing. */
+    void cancel();
+  }
+
+  private final int maxWaits;
+  private final Node root = new Node(null, null);
+  private int size;
+  /** Registrations examined by {@link #affected} so far (tests check the cost with it). */
+  long probes;
+
+  /**
+   * @param maxWaits the most waits pending at once (at least 1)
+   */
+  public WaitIndex(int maxWaits) {
+    if (maxWaits < 1) {
+      throw new IllegalArgumentException("maxWaits must be at least 1, got " + maxWaits);
+    }
+    this.maxWaits = maxWaits;
+  }
+
+  /**
+   * Files a wait on one condition.
+   *
+   * @throws TooManyWaitsException when {@link #maxWaits()} waits are already pending
+   */
+  public Registration<W> register(Condition condition, W waiter) {
+    return register(List.of(condition), waiter);
+  }
+
+  /**
+   * Files a wait on several conditions (all of them are read; it is affected when
+   * any of their paths is).
+   *
+   * @throws TooManyWaitsException when {@link #maxWaits()} waits are already pending
+   * @throws IllegalArgumentException when {@code conditions} is empty
+   */
+  public Registration<W> register(Collection<Condition> conditions, W waiter) {
+    Objects.requireNonNull(waiter, "waiter");
+    if (conditions.isEmpty()) {
+      throw new IllegalArgumentException("a wait needs at least one condition");
+    }
+    if (size >= maxWaits) {
+      throw new TooManyWaitsException(maxWaits);
+    }
+    Reg reg = new Reg(waiter, List.copyOf(conditions));
+    for (Condition c : reg.conditions) {
+      Node n = root;
+      for (Object step : key(c.path())) {
+        n = n.childOrNew(step);
+      }
+      if (!reg.nodes.contains(n)) {
+        reg.nodes.add(n);
+        n.regs.add(reg);
+      }
+    }
+    size++;
+    return reg;
+  }
+
+  /**
+   * The waiters whose conditions may have changed after changes at
+   * {@code changedPaths} (absolute paths, e.g. the stanza paths of a patch event).
+   * Each waiter appears once.
+   */
+  public Set<W> affected(Collection<Path> changedPaths) {
+    Set<Reg> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    Set<W> out = new LinkedHashSet<>();
+    for (Path changed : changedPaths) {
+      Node n = root;
+      collect(n, changed, seen, out);
+      for (Object step : changed.steps()) {
+        n = n.children == null ? null : n.children.get(step);
+        if (n == null) {
+          break;
+        }
+        collect(n, changed, seen, out);
+      }
+      if (n != null && n.children != null) {
+        ArrayDeque<Node> below = new ArrayDeque<>(n.children.values());
+        while (!below.isEmpty()) {
+          Node b = below.pop();
+          collect(b, changed, seen, out);
+          if (b.children != null) {
+            below.addAll(b.children.values());
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** As {@link #affected(Collection)} for one path. */
+  public Set<W> affected(Path changedPath) {
+    return affected(List.of(changedPath));
+  }
+
+  /** How many waits are pending. */
+  public int size() {
+    return size;
+  }
+
+  /** The most waits that may be pending at once. */
+  public int maxWaits() {
+    return maxWaits;
+  }
+
+  /** Every pending waiter (for example to answer them all at shutdown). */
+  public List<W> waiters() {
+    List<W> out = new ArrayList<>(size);
+    Set<Reg> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    ArrayDeque<Node> todo = new ArrayDeque<>();
+    todo.push(root);
+    while (!todo.isEmpty()) {
+      Node n = todo.pop();
+      for (Reg r : n.regs) {
+        if (seen.add(r)) {
+          out.add(r.waiter);
+        }
+      }
+      if (n.children != null) {
+        todo.addAll(n.children.values());
+      }
+    }
+    return out;
+  }
+
+  /** The trie key of a path expression: its fixed prefix up to the first index. */
+  static List<Object> key(PathExpression path) {
+    List<Object> steps = path.fixedPrefix().steps();
+    for (int i = 0; i < steps.size(); i++) {
+      if (steps.get(i) instanceof Integer) {
+        return steps.subList(0, i);
+      }
+    }
+    return steps;
+  }
+
+  private void collect(Node n, Path changed, Set<Reg> added, Set<W> out) {
+    for (Reg r : n.regs) {
+      probes++;
+      if (!added.contains(r) && r.touchedBy(changed)) {
+        added.add(r);
+        out.add(r.waiter);
+      }
+    }
+  }
+
+  private final class Node {
+    final Node parent;
+    final Object step;
+    Map<Object, Node> children;
+    final Set<Reg> regs = new LinkedHashSet<>();
+
+    Node(Node parent, Object step) {
+      this.parent = parent;
+      this.step = step;
+    }
+
+    Node childOrNew(Object step) {
+      if (children == null) {
+        children = new HashMap<>();
+      }
+      return children.computeIfAbsent(step, s -> new Node(this, s));
+    }
+
+    /** Drops this node and its empty ancestors from the trie. */
+    void prune() {
+      Node n = this;
+      while (n.parent != null && n.regs.isEmpty() && (n.children == null || n.children.isEmpty())) {
+        n.parent.children.remove(n.step);
+        n = n.parent;
+      }
+    }
+  }
+
+  private final class Reg implements Registration<W> {
+    final W waiter;
+    final List<Condition> conditions;
+    final List<Node> nodes = new ArrayList<>(1);
+    boolean active = true;
+
+    Reg(W waiter, List<Condition> conditions) {
+      this.waiter = waiter;
+      this.conditions = conditions;
+    }
+
+    boolean touchedBy(Path changed) {
+      for (Condition c : conditions) {
+        if (c.path().touchedBy(changed)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    @Override
+    public W waiter() {
+      return waiter;
+    }
+
+    @Override
+    public List<Condition> conditions() {
+      return conditions;
+    }
+
+    @Override
+    public boolean isActive() {
+      return active;
+    }
+
+    @Override
+    public void cancel() {
+      if (!active) {
+        return;
+      }
+      active = false;
+      for (Node n : nodes) {
+        n.regs.remove(this);
+        n.prune();
+      }
+      size--;
+    }
+  }
+}
