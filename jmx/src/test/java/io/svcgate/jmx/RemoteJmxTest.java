@@ -1,0 +1,136 @@
+package io.svcgate.jmx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import javax.management.JMX;
+import javax.management.MBeanServer;
+import javax.management.MBeanServerConnection;
+import javax.management.MBeanServerFactory;
+import javax.management.Notification;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Remote JMX on one loopback port, as JConsole or jmxterm would use it. */
+@Timeout(60)
+class RemoteJmxTest {
+
+  @TempDir
+  Path dir;
+  MBeanServer server = MBeanServerFactory.newMBeanServer();
+  MBeanRegistry registry = new MBeanRegistry(server);
+  ExecutorService listeners = Executors.newSingleThreadExecutor();
+  GatewayBean gateway = new GatewayBean(new Fakes.Gateway(), Duration.ofSeconds(5), listeners);
+  Fakes.Node node = new Fakes.Node();
+  RemoteJmx remote;
+
+  @BeforeEach
+  void register() {
+    registry.register(ObjectNames.GATEWAY, gateway);
+    registry.register(ObjectNames.node("n1"), new NodeBean(node, Duration.ofSeconds(5)));
+  }
+
+  @AfterEach
+  void close() {
+    if (remote != null) {
+      remote.close();
+    }
+    registry.close();
+    listeners.shutdownNow();
+  }
+
+  private static JMXConnector connect(RemoteJmx remote, String user, String password) throws IOException {
+    Map<String, Object> env = user == null ? Map.of() : Map.of(JMXConnector.CREDENTIALS, new String[] {user, password});
+    return JMXConnectorFactory.connect(remote.address(), env);
+  }
+
+  @Test
+  void withoutCredentialsEverythingIsOpenOnOnePort() throws Exception {
+    remote = RemoteJmx.start(server, new RemoteJmxOptions("127.0.0.1", 0, null, null, false));
+    assertThat(remote.port()).isPositive();
+    assertThat(remote.address().toString())
+        .isEqualTo("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + remote.port() + "/jmxrmi");
+    try (JMXConnector c = connect(remote, null, null)) {
+      MBeanServerConnection mbsc = c.getMBeanServerConnection();
+      GatewayMXBean g = JMX.newMXBeanProxy(mbsc, ObjectNames.GATEWAY, GatewayMXBean.class);
+      assertThat(g.getNodeName()).isEqualTo("gw1");
+      assertThat(g.waitFor("a==1", "1s")).isEqualTo(new WaitOutcome(true, 0.25, 7));
+      assertThatThrownBy(() -> g.status("[x")).isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("filter: unexpected '[' at 0");
+      JMX.newMXBeanProxy(mbsc, ObjectNames.node("n1"), NodeMXBean.class).askFull();
+      assertThat(node.askFulls).hasValue(1);
+
+      BlockingQueue<Notification> got = new LinkedBlockingQueue<>();
+      mbsc.addNotificationListener(ObjectNames.GATEWAY, (n, hb) -> got.add(n), null, null);
+      gateway.sendEvent("svcgate.event.node_thaw", 23, 5_000, "n1 node_thaw", "{\"id\":23}");
+      Notification n = got.poll(20, TimeUnit.SECONDS);
+      assertThat(n).isNotNull();
+      assertThat(n.getType()).isEqualTo("svcgate.event.node_thaw");
+      assertThat(n.getSequenceNumber()).isEqualTo(23);
+      assertThat(n.getUserData()).isEqualTo("{\"id\":23}");
+    }
+  }
+
+  @Test
+  void passwordAndAccessFilesGiveReadOnlyAndReadWriteRoles() throws Exception {
+    Path passwords = Files.writeString(dir.resolve("jmx.password"), "monitor s3cret\nadmin t0psecret\n");
+    Path access = Files.writeString(dir.resolve("jmx.access"), "monitor readonly\nadmin readwrite\n");
+    remote = RemoteJmx.start(server, new RemoteJmxOptions("127.0.0.1", 0, passwords, access, false));
+
+    assertThatThrownBy(() -> connect(remote, null, null)).isInstanceOf(SecurityException.class);
+    assertThatThrownBy(() -> connect(remote, "monitor", "wrong")).isInstanceOf(SecurityException.class);
+
+    try (JMXConnector c = connect(remote, "monitor", "s3cret")) {
+      NodeMXBean n = JMX.newMXBeanProxy(c.getMBeanServerConnection(), ObjectNames.node("n1"), NodeMXBean.class);
+      assertThat(n.getGen()).isEqualTo(12);
+      assertThatThrownBy(n::askFull).isInstanceOf(SecurityException.class);
+      assertThat(node.askFulls).hasValue(0);
+    }
+    try (JMXConnector c = connect(remote, "admin", "t0psecret")) {
+      JMX.newMXBeanProxy(c.getMBeanServerConnection(), ObjectNames.node("n1"), NodeMXBean.class).askFull();
+      assertThat(node.askFulls).hasValue(1);
+    }
+  }
+
+  @Test
+  void closingFreesThePortAndBadOptionsAreRefused() throws Exception {
+    remote = RemoteJmx.start(server, new RemoteJmxOptions("127.0.0.1", 0, null, null, false));
+    int port = remote.port();
+    remote.close();
+    remote = null;
+    assertThatThrownBy(() -> {
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+      }
+    }).isInstanceOf(IOException.class);
+    // the same fixed port can be opened again at once
+    remote = RemoteJmx.start(server, new RemoteJmxOptions("127.0.0.1", port, null, null, false));
+    try (JMXConnector c = connect(remote, null, null)) {
+      assertThat(c.getMBeanServerConnection().isRegistered(ObjectNames.GATEWAY)).isTrue();
+    }
+
+    assertThatThrownBy(() -> new RemoteJmxOptions("127.0.0.1", 70000, null, null, false))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("jmx.port must be a port number (0-65535), got 70000");
+    assertThatThrownBy(() -> new RemoteJmxOptions("127.0.0.1", 0, null, dir.resolve("a"), false))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("jmx.access-file needs jmx.password-file");
+    assertThatThrownBy(() -> new RemoteJmxOptions("127.0.0.1", 0, dir.resolve("nope"), null, false))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageEndingWith("nope is not a readable file");
+  }
+}
