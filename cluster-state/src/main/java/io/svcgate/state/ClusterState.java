@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -60,6 +59,8 @@ public final class ClusterState {
   private final DocumentEdit edit;
   private final Map<String, NodeBook> books = new LinkedHashMap<>();
   private long lastId;
+  private String lastDerivedError;
+  private long derivedErrors;
 
   /** Mutable bookkeeping of one node; only this class touches it. */
   private static final class NodeBook {
@@ -359,6 +360,7 @@ public final class ClusterState {
           "node " + n + " is not in the configured cluster.nodes " + configuredNodes, false, null);
     }
     List<Event> events = new ArrayList<>(2);
+    Progress p = new Progress(events);
     NodeBook b = books.get(n);
     if (b == null) {
       b = new NodeBook(n);
@@ -366,12 +368,13 @@ public final class ClusterState {
       if (configuredSet.isEmpty() && !contains(clusterNodes(), n)) {
         Stanza s = Stanza.set(CLUSTER_NODES.child(clusterNodes().size()), Json.NODES.textNode(n));
         events.add(mustApply(List.of(s), gatewayNodename, now));
+        p.paths.add(s.path());
       }
     } else if (!b.beating) {
       events.add(liveness(b, true, now));
+      p.livenessChanged = true;
     }
     b.lastSeen = now;
-    Progress p = new Progress(events);
     if (msg instanceof HeartbeatMessage.Full f) {
       b.heartbeats++;
       applyFull(b, f, now, p);
@@ -386,7 +389,8 @@ public final class ClusterState {
       events.add(Event.event(++lastId, now, n, ev.data()));
       p.status = Status.APPLIED;
     }
-    String derivedError = p.touched ? runDerived(Set.of(n), now, events) : null;
+    String derivedError = p.paths.isEmpty() && !p.livenessChanged ? null
+        : runDerived(Set.of(n), p.paths, false, now, events);
     return new ApplyOutcome(p.status, n, events, b.merged, p.error, p.askFull, derivedError);
   }
 
@@ -396,7 +400,8 @@ public final class ClusterState {
     Status status = Status.APPLIED;
     String error;
     boolean askFull;
-    boolean touched;
+    boolean livenessChanged;
+    final List<Path> paths = new ArrayList<>();
 
     Progress(List<Event> events) {
       this.events = events;
@@ -545,7 +550,9 @@ public final class ClusterState {
     }
     edit.commit();
     p.events.add(Event.patch(++lastId, now, nodename, stanzas, new String(hints)));
-    p.touched = true;
+    for (Stanza s : stanzas) {
+      p.paths.add(s.path());
+    }
     return null;
   }
 
@@ -564,13 +571,35 @@ public final class ClusterState {
     return Event.patch(++lastId, now, nodename, stanzas, new String(hints));
   }
 
-  private String runDerived(Set<String> touched, double now, List<Event> events) {
+  /**
+   * Runs the derived state after a change and applies its stanzas as one gateway
+   * patch appended to {@code events}.
+   *
+   * @return null when it went well (or there is no derived state), else why not
+   *         (also kept as {@link #lastDerivedError()})
+   */
+  private String runDerived(Set<String> nodes, List<Path> paths, boolean everything, double now, List<Event> events) {
     if (derived == null) {
       return null;
     }
+    String err = derive(nodes, paths, everything, now, events);
+    if (err != null) {
+      lastDerivedError = err;
+      derivedErrors++;
+    }
+    return err;
+  }
+
+  private String derive(Set<String> nodes, List<Path> paths, boolean everything, double now, List<Event> events) {
+    Set<String> stale = new HashSet<>();
+    for (NodeBook b : books.values()) {
+      if (!b.beating) {
+        stale.add(b.nodename);
+      }
+    }
     List<Stanza> stanzas;
     try {
-      stanzas = derived.update(document, touched);
+      stanzas = derived.update(document, new DerivedState.Change(nodes, paths, stale, everything));
     } catch (RuntimeException e) {
       return "derived state failed: " + e;
     }
@@ -579,10 +608,11 @@ public final class ClusterState {
     }
     List<Stanza> copies = new ArrayList<>(stanzas.size());
     for (Stanza s : stanzas) {
-      if (s.path().isEmpty() || s.path().startsWith(MONITOR_NODES) || MONITOR_NODES.startsWith(s.path())) {
-        return "derived state returned a stanza at " + s.path() + ", which it does not own";
+      Path p = s.path();
+      if (p.isEmpty() || p.overlaps(MONITOR_NODES) || p.overlaps(Path.of("cluster")) || p.equals(Path.of("monitor"))) {
+        return "derived state returned a stanza at " + p + ", which it does not own";
       }
-      copies.add(s.isDelete() ? s : Stanza.set(s.path(), s.value().deepCopy()));
+      copies.add(s.isDelete() ? s : Stanza.set(p, s.value().deepCopy()));
     }
     char[] hints = new char[copies.size()];
     for (int i = 0; i < hints.length; i++) {
@@ -596,6 +626,16 @@ public final class ClusterState {
     edit.commit();
     events.add(Event.patch(++lastId, now, gatewayNodename, copies, new String(hints)));
     return null;
+  }
+
+  /** Why the {@link DerivedState} last failed (its stanzas were not applied); null when it never did. */
+  public String lastDerivedError() {
+    return lastDerivedError;
+  }
+
+  /** How many times the {@link DerivedState} failed. */
+  public long derivedErrors() {
+    return derivedErrors;
   }
 
   private static boolean contains(ArrayNode list, String n) {
@@ -613,8 +653,9 @@ public final class ClusterState {
    * Brings the gateway's own parts up to date and announces the start: a patch
    * event if {@code cluster.name}, {@code cluster.nodes} (when configured) or the
    * {@code gateway} section differ from this configuration (after a restore), a
-   * {@code monitor_started} event, and a {@link DerivedState} update over every
-   * node. Call once, when the gateway starts.
+   * {@code monitor_started} event, and the {@link DerivedState} patch of a full
+   * recompute ({@link DerivedState.Change#everything()}). Call once, when the
+   * gateway starts (after {@link #restore} and {@link #replay}).
    */
   public List<Event> start(double now) {
     List<Event> events = new ArrayList<>();
@@ -639,10 +680,9 @@ public final class ClusterState {
     events.add(Event.event(++lastId, now, gatewayNodename, data));
     Set<String> all = new LinkedHashSet<>();
     nodesObject().fieldNames().forEachRemaining(all::add);
-    String err = runDerived(Collections.unmodifiableSet(all), now, events);
-    if (err != null) {
-      throw new IllegalStateException(err);
-    }
+    List<Path> paths = new ArrayList<>();
+    stanzas.forEach(s -> paths.add(s.path()));
+    runDerived(all, paths, true, now, events);
     return events;
   }
 
@@ -664,23 +704,32 @@ public final class ClusterState {
   /**
    * Marks a node stale (it sent nothing for the heartbeat timeout).
    *
-   * @return an {@code hb_stale} event ({@code data.nodename} = the node) when the
-   *         node was beating; empty when it was already stale or is unknown
+   * @return an {@code hb_stale} event ({@code data.nodename} = the node), then the
+   *         {@link DerivedState} patch if any, when the node was beating; empty
+   *         when it was already stale or is unknown
    */
   public List<Event> markStale(String nodename, double now) {
     NodeBook b = books.get(nodename);
-    return b == null || !b.beating ? List.of() : List.of(liveness(b, false, now));
+    return b == null || !b.beating ? List.of() : livenessChange(b, false, now);
   }
 
   /**
    * Marks a node beating again. {@link #apply} does this by itself when a stale
    * node is heard.
    *
-   * @return an {@code hb_beating} event when the node was stale; empty otherwise
+   * @return an {@code hb_beating} event, then the {@link DerivedState} patch if
+   *         any, when the node was stale; empty otherwise
    */
   public List<Event> markBeating(String nodename, double now) {
     NodeBook b = books.get(nodename);
-    return b == null || b.beating ? List.of() : List.of(liveness(b, true, now));
+    return b == null || b.beating ? List.of() : livenessChange(b, true, now);
+  }
+
+  private List<Event> livenessChange(NodeBook b, boolean beating, double now) {
+    List<Event> events = new ArrayList<>(2);
+    events.add(liveness(b, beating, now));
+    runDerived(Set.of(b.nodename), List.of(), false, now, events);
+    return events;
   }
 
   private Event liveness(NodeBook b, boolean beating, double now) {
@@ -695,7 +744,7 @@ public final class ClusterState {
    * Forgets a decommissioned node: one patch event deleting
    * {@code monitor.nodes.<n>} (and its {@code cluster.nodes} entry when nodes are
    * learned), then a {@code forget_peer} event ({@code data}: {@code id},
-   * {@code peer}, {@code reason: "admin"}), then a {@link DerivedState} update.
+   * {@code peer}, {@code reason: "admin"}), then the {@link DerivedState} patch if any.
    * Its generations and bookkeeping go.
    *
    * @return the events; empty when the node is unknown (never heard, no data)
@@ -732,12 +781,9 @@ public final class ClusterState {
     data.put("peer", nodename);
     data.put("reason", "admin");
     events.add(Event.event(++lastId, now, gatewayNodename, data));
-    if (hasData) {
-      String err = runDerived(Set.of(nodename), now, events);
-      if (err != null) {
-        throw new IllegalStateException(err);
-      }
-    }
+    List<Path> paths = new ArrayList<>();
+    stanzas.forEach(s -> paths.add(s.path()));
+    runDerived(Set.of(nodename), paths, false, now, events);
     return events;
   }
 

@@ -2,6 +2,7 @@ package io.svcgate.state;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -9,26 +10,57 @@ import java.util.Set;
  * service aggregates in {@code monitor.services} (aggregates.md), plugged into a
  * {@link ClusterState}.
  *
- * <p>The state calls {@link #update} on its own thread after every call that
- * changed node data under {@code monitor.nodes} ({@code apply}, {@code forget},
- * and {@code start} with every node), once per call, after the events of that
- * change. The returned stanzas are applied atomically and emitted as one patch
- * event of the gateway's own nodename. If they do not apply, or {@code update}
- * throws, nothing of them is applied and the outcome says why
- * ({@link ApplyOutcome#derivedError()}); the node's own events stand.
+ * <p>The state calls {@link #update} on its own thread, once per call that
+ * changed node data ({@code apply}, {@code forget}), {@code cluster.nodes}, or a
+ * node's liveness ({@code markStale}, {@code markBeating}, a stale node heard),
+ * after that call's own events; and from {@link ClusterState#start} with
+ * {@link Change#everything()} set. The returned stanzas are applied atomically
+ * and emitted as one patch event of the gateway's own nodename, after the
+ * call's other events. If they do not apply, or {@code update} throws, nothing
+ * of them is applied, no event is made, and the state reports why
+ * ({@link ApplyOutcome#derivedError()}, {@link ClusterState#lastDerivedError()});
+ * the call's own events stand. Never called by {@link ClusterState#replay}:
+ * derived changes are in the history like the others.
+ *
+ * <p>For the service aggregates:
+ * <pre>{@code
+ * ServiceAggregator agg = new ServiceAggregator();
+ * DerivedState aggregates = (doc, c) -> c.everything()
+ *     ? agg.resync(doc, c.staleNodes())
+ *     : agg.update(doc, c.staleNodes(), c.paths());
+ * }</pre>
  */
 @FunctionalInterface
 public interface DerivedState {
 
   /**
-   * The changes the derived parts need after node data changed.
+   * The changes the derived parts need.
    *
    * @param document the whole document after the change; read-only, never keep or
    *                 mutate any of it
-   * @param touched  the node names whose data changed (or went)
-   * @return stanzas with absolute paths outside {@code monitor.nodes} (usually
-   *         under {@code monitor.services}, e.g. from {@link Diff}); empty when
-   *         nothing changes. Values must not be nodes of {@code document}.
+   * @param change   what changed
+   * @return stanzas with absolute paths outside {@code monitor.nodes} and
+   *         {@code cluster} (usually under {@code monitor.services}, e.g. from
+   *         {@link Diff}); empty when nothing changes. Values must not be nodes of
+   *         {@code document} (they are copied anyway).
    */
-  List<Stanza> update(ObjectNode document, Set<String> touched);
+  List<Stanza> update(ObjectNode document, Change change);
+
+  /**
+   * What one call of the state changed.
+   *
+   * @param nodes      the nodes whose data, presence or liveness changed
+   * @param paths      the absolute paths of every stanza the call applied, in order
+   *                   (node data under {@code monitor.nodes}, {@code cluster.nodes}
+   *                   entries); empty for a liveness change only
+   * @param staleNodes the nodes stale now (their data should not count)
+   * @param everything true from {@link ClusterState#start}: recompute everything
+   */
+  record Change(Set<String> nodes, List<Path> paths, Set<String> staleNodes, boolean everything) {
+    public Change {
+      nodes = Set.copyOf(Objects.requireNonNull(nodes, "nodes"));
+      paths = List.copyOf(Objects.requireNonNull(paths, "paths"));
+      staleNodes = Set.copyOf(Objects.requireNonNull(staleNodes, "staleNodes"));
+    }
+  }
 }

@@ -428,7 +428,7 @@ class ClusterStateTest {
 
   @Test
   void derivedStateRunsAfterNodeChangesAsAGatewayPatch() {
-    DerivedState counter = (doc, touched) -> List.of(Stanza.set(Path.of("monitor", "services", "count"),
+    DerivedState counter = (doc, change) -> List.of(Stanza.set(Path.of("monitor", "services", "count"),
         Json.NODES.numberNode(doc.get("monitor").get("nodes").size())));
     state = ClusterState.builder().gatewayNodename("gw1").derivedState(counter).build();
     ApplyOutcome o = apply("{'nodename':'n1','kind':'full','gen':{'n1':1},'data':{}}");
@@ -439,26 +439,54 @@ class ClusterStateTest {
     ApplyOutcome none = apply("{'nodename':'n1','kind':'event','data':{'id':'x'}}");
     assertThat(none.events()).hasSize(1);
 
-    DerivedState bad = (doc, touched) -> List.of(Stanza.set(Path.of("monitor", "nodes", "x"), Json.NODES.nullNode()));
+    DerivedState bad = (doc, change) -> List.of(Stanza.set(Path.of("monitor", "nodes", "x"), Json.NODES.nullNode()));
     state = ClusterState.builder().gatewayNodename("gw1").derivedState(bad).build();
     ApplyOutcome b = apply("{'nodename':'n1','kind':'full','gen':{'n1':1},'data':{}}");
     assertThat(b.status()).isEqualTo(Status.APPLIED);
     assertThat(b.derivedError()).contains("does not own");
     assertThat(b.events()).hasSize(2);
     assertThat(state.lastId()).isEqualTo(2);
+    assertThat(state.lastDerivedError()).contains("does not own");
+    assertThat(state.derivedErrors()).isEqualTo(1);
+
+    DerivedState throwing = (doc, change) -> {
+      throw new IllegalStateException("boom");
+    };
+    state = ClusterState.builder().gatewayNodename("gw1").derivedState(throwing).build();
+    full("n1", 1, "{}");
+    List<Event> stale = state.markStale("n1", now);
+    assertThat(stale).hasSize(1);
+    assertThat(state.lastId()).isEqualTo(stale.get(0).id());
+    assertThat(state.lastDerivedError()).contains("boom");
+    List<Event> forgotten = state.forget("n1", now);
+    assertThat(forgotten).hasSize(2);
+    assertThat(state.lastId()).isEqualTo(forgotten.get(1).id());
   }
 
   @Test
-  void derivedStateSeesTouchedNodes() {
-    java.util.List<Set<String>> seen = new java.util.ArrayList<>();
-    state = ClusterState.builder().gatewayNodename("gw1").derivedState((doc, t) -> {
-      seen.add(Set.copyOf(t));
+  void derivedStateSeesWhatChanged() {
+    List<DerivedState.Change> seen = new java.util.ArrayList<>();
+    state = ClusterState.builder().gatewayNodename("gw1").derivedState((doc, c) -> {
+      seen.add(c);
       return List.of();
     }).build();
-    full("n1", 1, "{}");
+    state.start(now);
+    full("n1", 1, "{'a':1}");
     full("n2", 1, "{}");
+    patch("n1", "{'2':[[['a'],2]]}");
+    patch("n1", "{'3':[]}");
+    apply("{'nodename':'n1','kind':'event','data':{'id':'x'}}");
+    state.markStale("n2", now);
+    state.markStale("n2", now);
     state.forget("n1", now);
-    assertThat(seen).containsExactly(Set.of("n1"), Set.of("n2"), Set.of("n1"));
+    assertThat(seen).extracting(DerivedState.Change::everything).containsExactly(true, false, false, false, false, false);
+    assertThat(seen).extracting(DerivedState.Change::nodes)
+        .containsExactly(Set.of(), Set.of("n1"), Set.of("n2"), Set.of("n1"), Set.of("n2"), Set.of("n1"));
+    assertThat(seen.get(1).paths()).containsExactly(Path.of("cluster", "nodes", 0), Path.of("monitor", "nodes", "n1"));
+    assertThat(seen.get(3).paths()).containsExactly(Path.of("monitor", "nodes", "n1", "a"));
+    assertThat(seen.get(4).paths()).isEmpty();
+    assertThat(seen.get(4).staleNodes()).containsExactly("n2");
+    assertThat(seen.get(5).paths()).containsExactly(Path.of("monitor", "nodes", "n1"), Path.of("cluster", "nodes", 0));
   }
 
   @Test
