@@ -448,7 +448,7 @@ public final class History implements AutoCloseable {
 
   private void write(List<Append> batch, List<Event> events) {
     Throwable failed = failure;
-    if (failed == null) {
+    if (failed == null && !events.isEmpty()) {
       try {
         store.append(events);
       } catch (Throwable t) {

@@ -24,9 +24,8 @@ import org.rocksdb.WriteOptions;
  * appending events of about 500 bytes in batches, durable (fsync per batch) or not, then
  * reading random pages of 1000 events back as envelopes.
  *
- * <p>Run: {@code mvn -B -q -pl gateway -am test-compile exec...} is not needed; see
- * docs/storage.md for the one-line command (plain {@code java -cp}).
- * Arguments: {@code [events] [batch] [pages]}, defaults 100000 64 1000.
+ * <p>Not a test: a main, run as docs/storage.md says. Arguments:
+ * {@code [events] [batch] [pages]}, defaults 100000 64 1000.
  */
 public final class StoreChoiceBench {
 
