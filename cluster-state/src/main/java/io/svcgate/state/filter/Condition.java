@@ -247,6 +247,11 @@ public final class Condition {
     return path;
   }
 
+  /** The paths the condition reads: its one path (a list, so that callers can treat several conditions alike). */
+  public List<PathExpression> paths() {
+    return List.of(path);
+  }
+
   /** True for a leading {@code !}. */
   public boolean negated() {
     return negated;

@@ -69,7 +69,7 @@ class WaitIndexTest {
   @Test
   void costDoesNotDependOnUnrelatedWaits() {
     WaitIndex<Integer> idx = new WaitIndex<>(100_000);
-    for (int i = 0; i < 20_000; i++) {
+    for (int i = 0; i < 10_000; i++) {
       idx.register(c("monitor.nodes.node" + i + ".frozen>0"), i);
     }
     idx.register(c("monitor.nodes.n1.monitor.status=idle"), -1);

@@ -149,7 +149,11 @@ class MemoryEventLogTest {
   @Timeout(30)
   void oneWriterAndConcurrentReadersSeeConsecutiveIds() throws Exception {
     MemoryEventLog log = new MemoryEventLog(5000);
-    long total = 60_000;
+    long total = 20_000;
+    List<List<Event>> batches = new ArrayList<>();
+    for (long id = 1; id <= total; id += 10) {
+      batches.add(range(id, id + 9));
+    }
     ExecutorService pool = Executors.newFixedThreadPool(3);
     try {
       List<Future<Long>> readers = new ArrayList<>();
@@ -172,15 +176,17 @@ class MemoryEventLogTest {
               }
               after = e.id();
             }
-            Thread.onSpinWait();
+            if (page.isEmpty()) {
+              Thread.yield();
+            }
           }
           return gaps;
         }));
       }
-      for (long id = 1; id <= total; id += 10) {
-        log.append(range(id, id + 9));
-        if (id % 1000 == 1) {
-          log.retain(4000, 0);
+      for (List<Event> batch : batches) {
+        log.append(batch);
+        if (batch.get(0).id() % 1000 == 1) {
+          log.retain(1500, 0);
         }
       }
       for (Future<Long> f : readers) {
