@@ -76,6 +76,7 @@ public final class History implements AutoCloseable {
   private final Thread writer;
   private final ScheduledExecutorService retention;
   private volatile boolean closing;
+  private volatile boolean writerParked;
   private volatile Throwable failure;
   private volatile long lastId;
   private long lastAppendedId;
@@ -232,7 +233,9 @@ public final class History implements AutoCloseable {
 
   private void enqueue(Request request) {
     queue.add(request);
-    LockSupport.unpark(writer);
+    if (writerParked) {
+      LockSupport.unpark(writer);
+    }
     if (closing && queue.remove(request)) {
       // raced with close(): the writer may be gone
       dequeued(request);
@@ -423,7 +426,12 @@ public final class History implements AutoCloseable {
         if (closing) {
           return;
         }
-        LockSupport.park(this);
+        writerParked = true;
+        // an enqueue either sees the flag and unparks, or is seen by this check
+        if (queue.isEmpty() && !closing) {
+          LockSupport.park(this);
+        }
+        writerParked = false;
         continue;
       }
       if (request instanceof Task task) {
