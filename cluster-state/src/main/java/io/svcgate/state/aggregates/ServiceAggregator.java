@@ -2,6 +2,7 @@ package io.svcgate.state.aggregates;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.svcgate.state.DerivedState;
 import io.svcgate.state.Json;
 import io.svcgate.state.Path;
 import io.svcgate.state.Stanza;
@@ -35,22 +36,30 @@ import java.util.TreeSet;
  * gives. The caller applies them and emits them as the gateway's own patch event. An
  * empty answer means nothing changed.
  *
+ * <p>As a {@link DerivedState} plugged into a {@link io.svcgate.state.ClusterState}
+ * ({@code ClusterState.builder().derivedState(new ServiceAggregator())}), it is called
+ * by the state after each change and its answers become the gateway's own patch events.
+ *
  * <p>What is recomputed: the paths named by the touched nodes before and after the change,
  * the scalers of those paths that are slices, and every parent of a recomputed object
- * whose aggregate changed, children always before their parents. A change of
- * {@code cluster.nodes}, of {@code monitor.services} as a whole, or the first call,
- * recomputes everything. Stale transitions are found by comparing {@code staleNodes}
- * with the previous call's.
+ * whose aggregate changed, children always before their parents. Stale transitions are
+ * found by comparing {@code staleNodes} with the previous call's, and nodes added to or
+ * removed from {@code cluster.nodes} by comparing the list: their paths are recomputed.
+ * A reordering of {@code cluster.nodes}, a missing {@code monitor.services}, or the first
+ * call, recomputes everything.
  *
  * <p>Stanzas are the difference per key: a new aggregate is set whole, a vanished one is
  * deleted, and a changed one gets one stanza per changed key. They come in evaluation
  * order (children first), then {@code monitor.frozen}.
  *
+ * <p>Every answer must be applied before the next call: the aggregator remembers what
+ * it has seen, not what the document holds.
+ *
  * <p>Not thread-safe: owned by the single writer of the document, like the document. The
  * aggregator only reads the document; it keeps indexes of which node names which path
  * and which object reads which, bounded by the size of the document.
  */
-public final class ServiceAggregator {
+public final class ServiceAggregator implements DerivedState {
 
   /** Where the aggregates live in the document. */
   public static final Path SERVICES = Path.of("monitor", "services");
@@ -133,6 +142,19 @@ public final class ServiceAggregator {
     return run(document, staleNodes, new LinkedHashSet<>(nodes), Map.of(), false);
   }
 
+  /**
+   * As the {@link DerivedState} of a {@link io.svcgate.state.ClusterState}:
+   * {@link #resync} when the change says {@code everything} (the gateway starts),
+   * else {@link #update(JsonNode, Set, Collection)} with the change's paths and
+   * stale nodes.
+   */
+  @Override
+  public List<Stanza> update(ObjectNode document, Change change) {
+    return change.everything()
+        ? resync(document, change.staleNodes())
+        : update(document, change.staleNodes(), change.paths());
+  }
+
   private enum Scope { ALL, NODE, NODE_PATH, NONE }
 
   /** What a change at an absolute document path can affect. */
@@ -191,7 +213,7 @@ public final class ServiceAggregator {
     List<String> nodes = ServiceAggregates.clusterNodes(document);
     ClusterView view = new ClusterView(monitor.get("nodes"), nodes, staleNodes);
     Set<String> dirty = new HashSet<>();
-    boolean full = force || clusterNodes == null || !nodes.equals(clusterNodes) || !servicesKnown;
+    boolean full = force || clusterNodes == null || !sameOrder(clusterNodes, nodes) || !servicesKnown;
     if (full) {
       reset();
       clusterNodes = nodes;
@@ -203,6 +225,7 @@ public final class ServiceAggregator {
         services.fieldNames().forEachRemaining(dirty::add);
       }
     } else {
+      clusterNodes = nodes;
       Set<String> now = new LinkedHashSet<>(view.counting());
       Set<String> whole = new LinkedHashSet<>(wholeNodes);
       for (String n : counting) {
@@ -244,6 +267,22 @@ public final class ServiceAggregator {
       out.add(Stanza.set(FROZEN, frozen));
     }
     return out;
+  }
+
+  /**
+   * True when the nodes common to both lists come in the same order: then only the
+   * added and removed nodes change what counts, and in the order it counts.
+   */
+  private static boolean sameOrder(List<String> before, List<String> after) {
+    Set<String> a = new HashSet<>(after);
+    Set<String> b = new HashSet<>(before);
+    Iterator<String> j = after.stream().filter(b::contains).iterator();
+    for (String n : before) {
+      if (a.contains(n) && !(j.hasNext() && j.next().equals(n))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
