@@ -65,6 +65,7 @@ public final class ClusterState {
   /** Mutable bookkeeping of one node; only this class touches it. */
   private static final class NodeBook {
     final String nodename;
+    final Path base;
     long merged;
     boolean needsFull = true;
     boolean beating = true;
@@ -80,6 +81,7 @@ public final class ClusterState {
 
     NodeBook(String nodename) {
       this.nodename = nodename;
+      this.base = MONITOR_NODES.child(nodename);
     }
   }
 
@@ -420,7 +422,7 @@ public final class ClusterState {
       p.error = "full of generation " + g + " is not newer than the merged generation " + b.merged + "; ignored";
       return;
     }
-    List<Stanza> stanzas = Diff.diff(nodeBase(b.nodename), nodesObject().get(b.nodename), f.data());
+    List<Stanza> stanzas = Diff.diff(b.base, nodesObject().get(b.nodename), f.data());
     String fail = applyGeneration(stanzas, b.nodename, now, p);
     if (fail != null) {
       resync(b, now);
@@ -464,7 +466,7 @@ public final class ClusterState {
       List<Stanza> stanzas = null;
       if (e.getValue() instanceof HeartbeatMessage.Stanzas st) {
         stanzas = new ArrayList<>(st.stanzas().size());
-        Path base = nodeBase(b.nodename);
+        Path base = b.base;
         for (Stanza s : st.stanzas()) {
           stanzas.add(s.under(base));
         }
@@ -477,7 +479,7 @@ public final class ClusterState {
           if (!after.isObject()) {
             fail = "the operations would make the node data " + JsonValues.typeOf(after) + "; it must stay an object";
           } else {
-            stanzas = Diff.diff(nodeBase(b.nodename), before, after);
+            stanzas = Diff.diff(b.base, before, after);
             fail = null;
           }
         } catch (Rfc6902.PatchException ex) {
@@ -510,9 +512,9 @@ public final class ClusterState {
     if (data == null) {
       ObjectNode fresh = Json.NODES.objectNode();
       fresh.set("monitor", ping.monitor());
-      stanzas = List.of(Stanza.set(nodeBase(b.nodename), fresh));
+      stanzas = List.of(Stanza.set(b.base, fresh));
     } else {
-      stanzas = Diff.diff(nodeBase(b.nodename).child("monitor"), data.get("monitor"), ping.monitor());
+      stanzas = Diff.diff(b.base.child("monitor"), data.get("monitor"), ping.monitor());
     }
     String fail = applyGeneration(stanzas, b.nodename, now, p);
     b.merged = 0;

@@ -136,12 +136,16 @@ class StatePropertiesTest {
 
   @Provide
   Arbitrary<List<Stanza>> failingGeneration() {
-    Arbitrary<Stanza> good = Combinators.combine(keys(), values(2), Arbitraries.integers().between(0, 3))
+    Arbitrary<Stanza> good = Combinators.combine(keys(), values(2), Arbitraries.integers().between(0, 7))
         .as((k, v, kind) -> switch (kind) {
           case 0 -> Stanza.set(Path.of(k), v);
           case 1 -> Stanza.set(Path.of("l", 0), v);
           case 2 -> Stanza.set(Path.of("o", k), v);
-          default -> Stanza.set(Path.of("l", 2), v); // an append: "l" holds 2 items
+          case 3 -> Stanza.set(Path.of("l", 2), v); // an append: "l" holds 2 items
+          case 4 -> Stanza.delete(Path.of("o", "first")); // not the last member: its place must come back
+          case 5 -> Stanza.delete(Path.of("l", 0));
+          case 6 -> Stanza.delete(Path.of("o"));
+          default -> Stanza.delete(Path.of(k));
         });
     Arbitrary<Stanza> bad = Arbitraries.of(
         Stanza.delete(Path.of("o", "missing")),
@@ -160,7 +164,7 @@ class StatePropertiesTest {
   void aFailedGenerationLeavesTheDocumentByteForByteUnchanged(@ForAll("nodeData") ObjectNode data,
                                                               @ForAll("failingGeneration") List<Stanza> gen) {
     ObjectNode d = data.deepCopy();
-    d.putObject("o").put("missing-not", 1).put("k2", 2);
+    d.putObject("o").put("first", 1).put("k2", 2);
     d.putArray("l").add(1).add(2);
     d.put("s", "str");
     d.remove("missing");
