@@ -91,13 +91,18 @@ public sealed interface HeartbeatMessage
   /**
    * {@code kind: "patch"}: changes to the sender's node data, per generation.
    *
-   * @param deltas generation → its changes, in generation order
+   * @param deltas generation → its changes, in generation order; all {@link Stanzas}
+   *               or all {@link JsonPatch} (one message has one {@code format})
    */
   record Patch(String nodename, Map<String, Long> gen, SortedMap<Long, Delta> deltas) implements HeartbeatMessage {
     public Patch {
       Objects.requireNonNull(nodename, "nodename");
       gen = Collections.unmodifiableMap(new LinkedHashMap<>(gen));
       deltas = Collections.unmodifiableSortedMap(new TreeMap<>(deltas));
+      long rfc = deltas.values().stream().filter(d -> d instanceof JsonPatch).count();
+      if (rfc != 0 && rfc != deltas.size()) {
+        throw new IllegalArgumentException("a patch holds either stanzas or RFC 6902 operations, not both");
+      }
     }
 
     /** The sender's own generation, {@code gen[nodename]}. */
