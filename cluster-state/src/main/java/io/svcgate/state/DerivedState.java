@@ -22,13 +22,8 @@ import java.util.Set;
  * the call's own events stand. Never called by {@link ClusterState#replay}:
  * derived changes are in the history like the others.
  *
- * <p>For the service aggregates:
- * <pre>{@code
- * ServiceAggregator agg = new ServiceAggregator();
- * DerivedState aggregates = (doc, c) -> c.everything()
- *     ? agg.resync(doc, c.staleNodes())
- *     : agg.update(doc, c.staleNodes(), c.paths());
- * }</pre>
+ * <p>The service aggregates ({@code io.svcgate.state.aggregates.ServiceAggregator})
+ * implement it: {@code ClusterState.builder().derivedState(new ServiceAggregator())}.
  */
 @FunctionalInterface
 public interface DerivedState {
