@@ -79,7 +79,7 @@ public final class History implements AutoCloseable {
   private volatile boolean writerParked;
   private volatile Throwable failure;
   private volatile long lastId;
-  private long lastAppendedId;
+  private volatile long lastAppendedId;
   private volatile long batches;
   private volatile long eventsWritten;
   private volatile int largestBatch;
@@ -272,7 +272,7 @@ public final class History implements AutoCloseable {
     if (after >= last) {
       return Optional.of(List.of());
     }
-    if (last - after > window.capacity() && after + 1 <= last - window.capacity()) {
+    if (after + 1 <= last - window.capacity()) {
       return Optional.empty();
     }
     int n = (int) Math.min(limit, last - after);
@@ -300,7 +300,9 @@ public final class History implements AutoCloseable {
     if (recent.isPresent()) {
       return recent.get();
     }
-    return store.readAfter(after, limit);
+    // not past lastId: the store may be a moment ahead of the futures completed
+    long last = lastId;
+    return after >= last ? List.of() : store.readAfter(after, (int) Math.min(limit, last - after));
   }
 
   /**

@@ -17,7 +17,7 @@ public final class HistoryOptions {
   /** Default bound on the age of the events kept (model.md §5). */
   public static final Duration DEFAULT_MAX_AGE = Duration.ofHours(24);
   /** Default number of recent events served from memory. */
-  public static final int DEFAULT_WINDOW_EVENTS = 10_000;
+  public static final int DEFAULT_WINDOW_EVENTS = 4_096;
   /** Default bound on the events waiting to be written. */
   public static final int DEFAULT_MAX_QUEUED_EVENTS = 65_536;
   /** Default bound on the events written in one batch. */
@@ -98,7 +98,7 @@ public final class HistoryOptions {
     return this;
   }
 
-  /** How many of the most recent events are kept in memory to serve reads without the disk (default 10 000; 0 for none). */
+  /** How many of the most recent events are kept in memory to serve reads without the disk (default 4096; 0 for none). */
   public int getWindowEvents() {
     return windowEvents;
   }

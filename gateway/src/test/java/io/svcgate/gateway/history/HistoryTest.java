@@ -67,12 +67,12 @@ class HistoryTest {
     History h = history(store, options());
     List<String> completions = new CopyOnWriteArrayList<>();
     CompletableFuture<Void> a = h.append(TestEvents.range(1, 10, T0));
-    a.thenRun(() -> completions.add("a, durable up to " + store.lastId()));
+    CompletableFuture<Void> aSeen = a.thenRun(() -> completions.add("a, durable up to " + store.lastId()));
     assertThat(take(store)).as("the writer took the first append").isEqualTo(10);
     CompletableFuture<Void> b = h.append(TestEvents.range(11, 20, T0));
-    b.thenRun(() -> completions.add("b, durable up to " + store.lastId()));
+    CompletableFuture<Void> bSeen = b.thenRun(() -> completions.add("b, durable up to " + store.lastId()));
     CompletableFuture<Void> c = h.append(TestEvents.range(21, 30, T0));
-    c.thenRun(() -> completions.add("c, durable up to " + store.lastId()));
+    CompletableFuture<Void> cSeen = c.thenRun(() -> completions.add("c, durable up to " + store.lastId()));
     assertThat(h.lastAppendedId()).isEqualTo(30);
     assertThat(h.lastId()).isZero();
     assertThat(List.of(a, b, c)).noneMatch(CompletableFuture::isDone);
@@ -87,7 +87,7 @@ class HistoryTest {
     assertThat(h.readAfter(0, 100)).extracting(Event::id).hasSize(10);
 
     store.permits.release();
-    CompletableFuture.allOf(b, c).get(30, TimeUnit.SECONDS);
+    CompletableFuture.allOf(aSeen, bSeen, cSeen).get(30, TimeUnit.SECONDS);
     assertThat(completions).containsExactly("a, durable up to 10", "b, durable up to 30", "c, durable up to 30");
     assertThat(store.writes).containsExactly(10, 20);
     assertThat(h.stats()).isEqualTo(new History.Stats(2, 30, 20, 0, 0));
@@ -162,6 +162,43 @@ class HistoryTest {
         101L, 102L, 103L, 104L, 105L, 106L, 107L, 108L, 109L, 110L);
     assertThat(h.readAfter(295, 10)).extracting(Event::id).containsExactly(296L, 297L, 298L, 299L, 300L);
     assertThat(h.readAfter(0, 1000)).hasSize(300);
+  }
+
+  @Test
+  void readersDuringAppendsGetConsecutiveDurableEventsOnly() throws Exception {
+    History h = open(options().setWindowEvents(64).setMaxBatchEvents(50));
+    AtomicLongHolder pages = new AtomicLongHolder();
+    Thread reader = new Thread(() -> {
+      java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+      while (h.lastId() < 20_000) {
+        long last = h.lastId();
+        long after = Math.max(0, last - random.nextLong(200));
+        List<Event> page = h.readAfter(after, 1 + random.nextInt(100));
+        for (int i = 0; i < page.size(); i++) {
+          if (page.get(i).id() != after + 1 + i || page.get(i).id() > h.lastId()) {
+            pages.error = "after " + after + " got " + page.get(i).id() + " at " + i;
+            return;
+          }
+        }
+        pages.count++;
+      }
+    }, "reader");
+    reader.start();
+    for (long id = 1; id <= 20_000; id += 10) {
+      while (!h.canAccept(10)) {
+        h.flush().join();
+      }
+      h.append(TestEvents.range(id, id + 9, T0));
+    }
+    h.sync();
+    reader.join();
+    assertThat(pages.error).isNull();
+    assertThat(pages.count).isPositive();
+  }
+
+  static final class AtomicLongHolder {
+    volatile long count;
+    volatile String error;
   }
 
   @Test
