@@ -15,7 +15,8 @@ import java.util.concurrent.CompletableFuture;
  * Throughput of the history as the state verticle uses it (docs/storage.md): one thread
  * appends events of about 500 bytes through {@link History} (group commit), durable on
  * and off, with 1 and 8 events per append; for comparison, the same without group
- * commit (one synced write per append); then, on a history of 1 000 000 events, the
+ * commit (one synced write per append); one event per append at a steady 10 000 and
+ * 100 000 events/s (batch sizes and ack latency); then, on a history of 1 000 000 events, the
  * time to reopen it and random pages of 1000 read from the store. Not a test: a main.
  *
  * <p>Arguments: {@code [events per run] [events in the big history]}, defaults 200000 1000000.
@@ -40,6 +41,11 @@ public final class HistoryBench {
         }
       }
       noGroupCommit(events.subList(0, Math.min(n, 20_000)), true);
+      for (boolean durable : new boolean[] {true, false}) {
+        for (int rate : new int[] {10_000, 100_000}) {
+          paced(events.subList(0, Math.min(n, rate * 2)), durable, rate);
+        }
+      }
     }
     bigHistory(big, ts);
   }
@@ -67,6 +73,45 @@ public final class HistoryBench {
       System.out.printf("  group commit durable=%-5s %d/append: %,9.0f appends/s %,9.0f events/s, %,d writes,"
               + " %.1f events/write on average, largest %d%n", durable, perAppend, appends / (nanos / 1e9),
           events.size() / (nanos / 1e9), s.batches(), (double) s.eventsWritten() / s.batches(), s.largestBatch());
+    } finally {
+      delete(dir);
+    }
+  }
+
+  /** One event per append at a steady offered rate: the batch sizes and ack latency a given load gets. */
+  private static void paced(List<Event> events, boolean durable, int perSecond) throws Exception {
+    Path dir = Files.createTempDirectory("bench-history");
+    try {
+      History h = History.open(new HistoryOptions().setDataDir(dir).setDurable(durable)
+          .setRetentionInterval(Duration.ZERO));
+      long[] latency = new long[events.size()];
+      long interval = 1_000_000_000L / perSecond;
+      long t0 = System.nanoTime();
+      int refused = 0;
+      for (int i = 0; i < events.size(); i++) {
+        long due = t0 + i * interval;
+        while (System.nanoTime() < due) {
+          Thread.onSpinWait();
+        }
+        if (!h.canAccept(1)) {
+          refused++;
+          while (!h.canAccept(1)) {
+            Thread.onSpinWait();
+          }
+        }
+        int k = i;
+        long start = System.nanoTime();
+        h.append(events.subList(i, i + 1)).thenRun(() -> latency[k] = System.nanoTime() - start);
+      }
+      h.sync();
+      long nanos = System.nanoTime() - t0;
+      History.Stats s = h.stats();
+      h.close();
+      Arrays.sort(latency);
+      System.out.printf("  paced %,d events/s durable=%-5s: got %,9.0f events/s, %.1f events/write on average, "
+              + "largest %d, ack latency p50 %.2f ms p99 %.2f ms, backlog full %d times%n", perSecond, durable,
+          events.size() / (nanos / 1e9), (double) s.eventsWritten() / s.batches(), s.largestBatch(),
+          latency[latency.length / 2] / 1e6, latency[latency.length * 99 / 100] / 1e6, refused);
     } finally {
       delete(dir);
     }
