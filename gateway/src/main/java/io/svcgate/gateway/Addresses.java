@@ -1,0 +1,38 @@
+package io.svcgate.gateway;
+
+/**
+ * Event-bus addresses of the gateway. The public ones are the contract of
+ * http-api.md ("Event-bus addresses"); the internal ones carry local objects
+ * between the gateway's own verticles and are not part of any contract.
+ */
+public final class Addresses {
+
+  /** Heartbeat messages in: send, request or publish a message (JSON). */
+  public static final String HB_RX = "svcgate.hb.rx";
+  /** Every event envelope, in id order, published by the state verticle. */
+  public static final String EVENTS = "svcgate.events";
+  /** {@code {"nodename": n}}: that node should send a full. */
+  public static final String HB_ASKFULL = "svcgate.hb.askfull";
+  /** {@code {"filter": P}} → as {@code GET /api/daemon/status?filter=}. */
+  public static final String STATE_QUERY = "svcgate.state.query";
+  /** {@code {"filter": C, "duration": D, "after": N}} → as {@code GET /api/wait}. */
+  public static final String STATE_WAIT = "svcgate.state.wait";
+
+  /** Internal: a validated {@code HeartbeatMessage} to apply; replies an {@code ApplyReply}. */
+  public static final String APPLY = "svcgate.internal.apply";
+  /** Internal: a status query (filter or null); replies a {@code StatusReply}. */
+  public static final String STATUS = "svcgate.internal.status";
+  /** Internal: the nodes table; replies JSON bytes. */
+  public static final String NODES = "svcgate.internal.nodes";
+  /** Internal: a {@code WaitRequest}; replies a {@code WaitResult}. */
+  public static final String WAIT = "svcgate.internal.wait";
+  /** Internal: cancels a wait by its id (the client went away). */
+  public static final String WAIT_CANCEL = "svcgate.internal.wait.cancel";
+  /** Internal: forget a node; replies the id of the last event or fails with 404. */
+  public static final String FORGET = "svcgate.internal.forget";
+  /** Internal: mark a node as needing a full; fails with 404 for an unknown node. */
+  public static final String ASK_FULL = "svcgate.internal.askfull";
+
+  private Addresses() {
+  }
+}

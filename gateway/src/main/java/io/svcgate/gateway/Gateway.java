@@ -1,0 +1,229 @@
+package io.svcgate.gateway;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.svcgate.gateway.bus.EventCodec;
+import io.svcgate.gateway.bus.LocalCodec;
+import io.svcgate.gateway.config.ConfigException;
+import io.svcgate.gateway.config.ConfigKey;
+import io.svcgate.gateway.config.GatewayConfig;
+import io.svcgate.gateway.http.HttpOptions;
+import io.svcgate.gateway.http.HttpVerticle;
+import io.svcgate.gateway.ingest.IngestVerticle;
+import io.svcgate.gateway.metrics.GatewayMetrics;
+import io.svcgate.gateway.sim.SimulatorVerticle;
+import io.svcgate.gateway.state.ApplyReply;
+import io.svcgate.gateway.state.History;
+import io.svcgate.gateway.state.StateVerticle;
+import io.svcgate.gateway.state.StatusReply;
+import io.svcgate.gateway.state.WaitRequest;
+import io.svcgate.gateway.state.WaitResult;
+import io.svcgate.state.ClusterState;
+import io.svcgate.state.HeartbeatMessage;
+import io.svcgate.state.history.MemoryEventLog;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBus;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running gateway: a Vert.x instance with the state, ingest and HTTP
+ * verticles (and the simulator when asked), the history, metrics and hooks.
+ * {@link #start} resolves once it serves; {@link #stop} shuts it down gracefully.
+ */
+public final class Gateway {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+  private final GatewayConfig config;
+  private final Vertx vertx;
+  private final GatewayMetrics metrics;
+  private final PrometheusMeterRegistry registry;
+  private final History history;
+  private final List<String> inputs = new ArrayList<>();
+  private final List<String> httpIds = new ArrayList<>();
+  private final List<HttpVerticle> http = new ArrayList<>();
+  private final AtomicBoolean stopped = new AtomicBoolean();
+  private StateVerticle state;
+  private String stateDeployment;
+
+  private Gateway(GatewayConfig config, Vertx vertx, PrometheusMeterRegistry registry, History history) {
+    this.config = config;
+    this.vertx = vertx;
+    this.registry = registry;
+    this.metrics = new GatewayMetrics(registry);
+    this.history = history;
+  }
+
+  /** Starts a gateway; fails with a {@link ConfigException} or the cause that prevented it. */
+  public static Future<Gateway> start(GatewayConfig config) {
+    long t0 = System.nanoTime();
+    Gateway g;
+    try {
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      Vertx vertx = Vertx.builder().with(new VertxOptions()).build();
+      History history = History.inMemory(new MemoryEventLog(
+          UUID.randomUUID().toString(), config.integer(ConfigKey.HISTORY_MAX_EVENTS)));
+      g = new Gateway(config, vertx, registry, history);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    return g.deploy().map(v -> {
+      LOG.info("svcgate ready in {} ms: http://{}:{}/ , epoch {}", (System.nanoTime() - t0) / 1_000_000,
+          g.httpHost(), g.httpPort(), g.history.log().epoch());
+      return g;
+    }).recover(err -> g.stop().transform(x -> Future.failedFuture(err)));
+  }
+
+  private static String hostname() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (Exception e) {
+      return "svcgate";
+    }
+  }
+
+  private Future<Void> deploy() {
+    EventBus bus = vertx.eventBus();
+    bus.registerDefaultCodec(io.svcgate.state.Event.class, new EventCodec());
+    for (Class<?> c : List.of(ApplyReply.class, StatusReply.class, WaitRequest.class, WaitResult.class)) {
+      registerLocal(bus, c);
+    }
+    bus.registerCodec(new LocalCodec<>(HeartbeatMessage.class));
+    for (Class<?> c : HeartbeatMessage.class.getPermittedSubclasses()) {
+      registerLocal(bus, c);
+    }
+
+    String nodename = config.isSet(ConfigKey.NODENAME) ? config.string(ConfigKey.NODENAME) : hostname();
+    ClusterState cs = ClusterState.builder()
+        .gatewayNodename(nodename)
+        .clusterName(config.string(ConfigKey.CLUSTER_NAME))
+        .configuredNodes(config.list(ConfigKey.CLUSTER_NODES))
+        .epoch(history.log().epoch())
+        .started(System.currentTimeMillis() / 1000d)
+        .lastId(history.log().lastId())
+        .build();
+    state = new StateVerticle(new StateVerticle.StateOptions(nodename, config.duration(ConfigKey.HB_TIMEOUT),
+        config.duration(ConfigKey.WAIT_MAX), config.integer(ConfigKey.WAIT_MAX_WAITS),
+        config.integer(ConfigKey.INGEST_MAX_PENDING)), cs, history, metrics);
+
+    Map<String, String> tokens = new LinkedHashMap<>();
+    for (String t : config.list(ConfigKey.AUTH_TOKENS)) {
+      int i = t.lastIndexOf(':');
+      String role = i < 0 ? "" : t.substring(i + 1);
+      if (i <= 0 || !List.of("read", "ingest", "admin").contains(role)) {
+        throw new ConfigException("auth.tokens: each token must be token:role with role read, ingest or admin, got '"
+            + (i <= 0 ? t.replaceAll(".", "*") : "***:" + role) + "'");
+      }
+      tokens.put(t.substring(0, i), role);
+    }
+    String host = config.isSet(ConfigKey.HTTP_HOST) ? config.string(ConfigKey.HTTP_HOST)
+        : tokens.isEmpty() ? "127.0.0.1" : "0.0.0.0";
+    if (tokens.isEmpty()) {
+      LOG.warn("no auth.tokens configured: HTTP is open to anyone who can reach {}", host);
+    }
+    HttpOptions ho = new HttpOptions(host, config.port(ConfigKey.HTTP_PORT), config.longValue(ConfigKey.HTTP_MAX_BODY),
+        tokens, config.bool(ConfigKey.AUTH_OPEN_HEALTH), config.bool(ConfigKey.AUTH_OPEN_METRICS),
+        config.duration(ConfigKey.WAIT_MAX), config.integer(ConfigKey.STREAM_BUFFER_EVENTS),
+        config.longValue(ConfigKey.STREAM_BUFFER_BYTES), config.duration(ConfigKey.STREAM_BOOKMARK),
+        config.integer(ConfigKey.STREAM_MAX_SUBSCRIBERS),
+        config.isSet(ConfigKey.HTTP_TLS_CERT) ? config.string(ConfigKey.HTTP_TLS_CERT) : null,
+        config.isSet(ConfigKey.HTTP_TLS_KEY) ? config.string(ConfigKey.HTTP_TLS_KEY) : null);
+    int instances = Math.max(1, config.integer(ConfigKey.HTTP_INSTANCES));
+
+    Future<Void> f = vertx.deployVerticle(state, new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP))
+        .map(id -> {
+          stateDeployment = id;
+          return null;
+        });
+    f = f.compose(v -> vertx.deployVerticle(new IngestVerticle(metrics)).map(id -> deployed(inputs, id)));
+    for (int i = 0; i < instances; i++) {
+      HttpVerticle h = new HttpVerticle(ho, history.log(), metrics, state::ready, registry::scrape);
+      http.add(h);
+      f = f.compose(v -> vertx.deployVerticle(h).map(id -> deployed(httpIds, id)));
+    }
+    int simulate = config.integer(ConfigKey.SIMULATE);
+    if (simulate > 0) {
+      f = f.compose(v -> vertx.deployVerticle(new SimulatorVerticle(simulate, config.integer(ConfigKey.SIMULATE_SERVICES),
+          config.duration(ConfigKey.SIMULATE_INTERVAL), System.nanoTime())).map(id -> deployed(inputs, id)));
+    }
+    return f;
+  }
+
+  private static void registerLocal(EventBus bus, Class<?> c) {
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    LocalCodec codec = new LocalCodec(c);
+    bus.registerCodec(codec);
+  }
+
+  private static Void deployed(List<String> ids, String id) {
+    ids.add(id);
+    return null;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public GatewayConfig config() {
+    return config;
+  }
+
+  public GatewayMetrics metrics() {
+    return metrics;
+  }
+
+  public History history() {
+    return history;
+  }
+
+  /** The HTTP port bound (the first HTTP verticle's). */
+  public int httpPort() {
+    return http.isEmpty() ? -1 : http.get(0).actualPort();
+  }
+
+  public String httpHost() {
+    return config.isSet(ConfigKey.HTTP_HOST) ? config.string(ConfigKey.HTTP_HOST) : "127.0.0.1";
+  }
+
+  /**
+   * Stops gracefully: ingest stops, pending waits are answered as not satisfied,
+   * streams end, the history is flushed and closed, Vert.x closes.
+   */
+  public Future<Void> stop() {
+    if (!stopped.compareAndSet(false, true)) {
+      return Future.succeededFuture();
+    }
+    LOG.info("svcgate stopping");
+    Future<Void> f = Future.succeededFuture();
+    // Inputs first, then the state (it answers pending waits), then HTTP (streams end, the server closes).
+    for (String id : inputs) {
+      f = f.compose(v -> vertx.undeploy(id).recover(e -> Future.succeededFuture()));
+    }
+    if (stateDeployment != null) {
+      f = f.compose(v -> vertx.undeploy(stateDeployment).recover(e -> Future.succeededFuture()));
+    }
+    for (String id : httpIds) {
+      f = f.compose(v -> vertx.undeploy(id).recover(e -> Future.succeededFuture()));
+    }
+    return f.eventually(() -> {
+      try {
+        history.close();
+      } catch (RuntimeException e) {
+        LOG.warn("closing the history failed", e);
+      }
+      return vertx.close();
+    }).onComplete(ar -> LOG.info("svcgate stopped"));
+  }
+}

@@ -1,0 +1,103 @@
+package io.svcgate.gateway.cli;
+
+import io.svcgate.gateway.Gateway;
+import io.svcgate.gateway.config.ConfigException;
+import io.svcgate.gateway.config.ConfigKey;
+import io.svcgate.gateway.config.GatewayConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code svcgate serve}: runs the gateway until SIGTERM or Ctrl-C. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = "Run the gateway. Every flag also has a config key and a SVCGATE_… environment variable "
+        + "(see docs/configuration.md); flags win over the environment, which wins over the file.")
+public final class ServeCommand implements Callable<Integer> {
+
+  @Option(names = "--config", paramLabel = "FILE", description = "configuration file (YAML or JSON)")
+  Path configFile;
+  @Option(names = "--http-port", paramLabel = "P", description = "HTTP port (default 1215)")
+  Integer httpPort;
+  @Option(names = "--data", paramLabel = "DIR", description = "data directory (default ./data)")
+  String data;
+  @Option(names = "--simulate", paramLabel = "N", description = "run the built-in simulator with N nodes")
+  Integer simulate;
+  @Option(names = "--hooks", paramLabel = "FILE", description = "hooks file (INI; default etc/node.conf when it exists)")
+  String hooks;
+  @Option(names = "--jmx-port", paramLabel = "P", description = "open remote JMX on this port")
+  Integer jmxPort;
+  @Option(names = "--bridge-port", paramLabel = "P", description = "open the TCP event-bus bridge on this port")
+  Integer bridgePort;
+  @Option(names = "--raw-port", paramLabel = "P", hidden = true, description = "OpenSVC raw listener port (not available yet)")
+  Integer rawPort;
+  @Option(names = "--cluster", description = "join a Vert.x cluster (Hazelcast)")
+  boolean cluster;
+  @Option(names = "--cluster-host", paramLabel = "H", description = "cluster bind address")
+  String clusterHost;
+  @Option(names = "--cluster-port", paramLabel = "P", description = "cluster port")
+  Integer clusterPort;
+  @Option(names = "--cluster-members", paramLabel = "H:P,…", description = "cluster members")
+  String clusterMembers;
+
+  @Override
+  public Integer call() throws Exception {
+    Map<ConfigKey, String> flags = new EnumMap<>(ConfigKey.class);
+    put(flags, ConfigKey.HTTP_PORT, httpPort);
+    put(flags, ConfigKey.DATA, data);
+    put(flags, ConfigKey.SIMULATE, simulate);
+    put(flags, ConfigKey.HOOKS_FILE, hooks);
+    put(flags, ConfigKey.JMX_PORT, jmxPort);
+    put(flags, ConfigKey.BRIDGE_PORT, bridgePort);
+    if (cluster) {
+      flags.put(ConfigKey.CLUSTER, "true");
+    }
+    put(flags, ConfigKey.CLUSTER_HOST, clusterHost);
+    put(flags, ConfigKey.CLUSTER_PORT, clusterPort);
+    put(flags, ConfigKey.CLUSTER_MEMBERS, clusterMembers);
+    if (rawPort != null) {
+      System.err.println("svcgate: --raw-port: the OpenSVC raw listener is not available in this version");
+      return 2;
+    }
+    if (configFile != null && !Files.isReadable(configFile)) {
+      System.err.println("svcgate: cannot read config file " + configFile);
+      return 2;
+    }
+    GatewayConfig config;
+    Gateway gateway;
+    try {
+      config = GatewayConfig.load(configFile, System.getenv(), flags);
+      gateway = Gateway.start(config).await(2, TimeUnit.MINUTES);
+    } catch (ConfigException e) {
+      System.err.println("svcgate: " + e.getMessage());
+      return 2;
+    } catch (Exception e) {
+      Throwable t = e.getCause() != null && e.getMessage() == null ? e.getCause() : e;
+      System.err.println("svcgate: cannot start: " + t.getMessage());
+      return 3;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        gateway.stop().await(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        System.err.println("svcgate: unclean stop: " + e.getMessage());
+      } finally {
+        stopped.countDown();
+      }
+    }, "svcgate-shutdown"));
+    stopped.await();
+    return 0;
+  }
+
+  private static void put(Map<ConfigKey, String> flags, ConfigKey key, Object value) {
+    if (value != null) {
+      flags.put(key, String.valueOf(value));
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package io.svcgate.gateway.config;
+
+/**
+ * Every configuration key of the gateway, with its default and meaning. A key
+ * {@code a.b-c} is {@code {"a": {"b-c": …}}} in the config file and
+ * {@code SVCGATE_A_B_C} in the environment. docs/configuration.md lists the same.
+ */
+public enum ConfigKey {
+  NODENAME("nodename", "", "the gateway's own node name (default: the host name)"),
+  CLUSTER_NAME("cluster.name", "default", "the cluster name shown in cluster.name"),
+  CLUSTER_NODES("cluster.nodes", "", "the cluster's node names, comma separated; when set, heartbeats from other nodes are refused (403)"),
+  HTTP_PORT("http.port", "1215", "HTTP port"),
+  HTTP_HOST("http.host", "", "HTTP bind address (default 127.0.0.1 without tokens, 0.0.0.0 with tokens)"),
+  HTTP_MAX_BODY("http.max-body", "4194304", "largest accepted request body, bytes"),
+  HTTP_INSTANCES("http.instances", "1", "HTTP verticle instances (event loops serving HTTP)"),
+  HTTP_TLS_CERT("http.tls.cert", "", "PEM certificate chain file; with http.tls.key enables HTTPS"),
+  HTTP_TLS_KEY("http.tls.key", "", "PEM private key file"),
+  AUTH_TOKENS("auth.tokens", "", "tokens as token:role pairs, comma separated (roles read, ingest, admin); none = no auth, loopback only"),
+  AUTH_OPEN_HEALTH("auth.open-health", "true", "serve /health without a token"),
+  AUTH_OPEN_METRICS("auth.open-metrics", "true", "serve /metrics without a token"),
+  DATA("data", "./data", "data directory of the durable history"),
+  HISTORY_DURABLE("history.durable", "true", "keep the history on disk (false: in memory only, lost at exit)"),
+  HISTORY_MAX_EVENTS("history.max-events", "100000", "events kept in the history"),
+  HISTORY_MAX_AGE("history.max-age", "24h", "age beyond which events leave the history"),
+  HISTORY_SNAPSHOT_EVERY("history.snapshot-every", "10000", "events between two state snapshots"),
+  HB_TIMEOUT("hb.timeout", "15s", "silence after which a node is stale"),
+  STREAM_BUFFER_EVENTS("stream.buffer-events", "10000", "events queued per stream subscriber before it is ended as a slow consumer"),
+  STREAM_BUFFER_BYTES("stream.buffer-bytes", "16777216", "bytes queued per stream subscriber before it is ended as a slow consumer"),
+  STREAM_BOOKMARK("stream.bookmark", "15s", "idle interval between bookmarks on streams (jittered ±20%)"),
+  STREAM_MAX_SUBSCRIBERS("stream.max-subscribers", "10000", "stream subscribers at once per HTTP verticle"),
+  WAIT_MAX("wait.max", "10m", "longest a single wait request is held"),
+  WAIT_MAX_WAITS("wait.max-waits", "100000", "waits pending at once"),
+  INGEST_MAX_PENDING("ingest.max-pending", "10000", "heartbeats accepted but not yet durable, beyond which ingest answers 503"),
+  HOOKS_FILE("hooks.file", "etc/node.conf", "hooks configuration (INI), used when it exists"),
+  HOOKS_TIMEOUT("hooks.timeout", "60s", "a hook run longer than this is killed"),
+  HOOKS_MAX_RUNNING("hooks.max-running", "8", "hook runs at once"),
+  HOOKS_QUEUE("hooks.queue", "1000", "hook runs waiting; beyond that runs are dropped and counted"),
+  JMX_PORT("jmx.port", "", "remote JMX port (registry and server on the same port); empty = no remote JMX"),
+  JMX_HOST("jmx.host", "127.0.0.1", "remote JMX bind address and RMI hostname"),
+  JMX_PASSWORD_FILE("jmx.password-file", "", "JMX password file"),
+  JMX_ACCESS_FILE("jmx.access-file", "", "JMX access file (readonly / readwrite roles)"),
+  JMX_TLS("jmx.tls", "false", "remote JMX over TLS (JSSE system properties give the key store)"),
+  JMX_NOTIFY_PATCHES("jmx.notify-patches", "false", "send JMX notifications for patch events too"),
+  BRIDGE_PORT("bridge.port", "", "TCP event-bus bridge port; empty = off"),
+  BRIDGE_HOST("bridge.host", "127.0.0.1", "TCP event-bus bridge bind address"),
+  SIMULATE("simulate", "0", "run the built-in simulator with this many nodes"),
+  SIMULATE_INTERVAL("simulate.interval", "1s", "interval between two heartbeats of one simulated node"),
+  SIMULATE_SERVICES("simulate.services", "20", "services per simulated node"),
+  CLUSTER("cluster.enabled", "false", "join a Vert.x cluster (Hazelcast)"),
+  CLUSTER_HOST("cluster.host", "127.0.0.1", "cluster bind address"),
+  CLUSTER_PORT("cluster.port", "5701", "cluster port"),
+  CLUSTER_MEMBERS("cluster.members", "", "cluster members host:port, comma separated");
+
+  private final String key;
+  private final String defaultValue;
+  private final String description;
+
+  ConfigKey(String key, String defaultValue, String description) {
+    this.key = key;
+    this.defaultValue = defaultValue;
+    this.description = description;
+  }
+
+  /** The dotted key. */
+  public String key() {
+    return key;
+  }
+
+  /** The default as a string; empty means unset. */
+  public String defaultValue() {
+    return defaultValue;
+  }
+
+  public String description() {
+    return description;
+  }
+
+  /** The environment variable: {@code SVCGATE_} + the key in upper case, {@code .} and {@code -} as {@code _}. */
+  public String envName() {
+    return "SVCGATE_" + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
+  }
+
+  /** The key of a dotted name, or null. */
+  public static ConfigKey of(String key) {
+    for (ConfigKey k : values()) {
+      if (k.key.equals(key)) {
+        return k;
+      }
+    }
+    return null;
+  }
+}

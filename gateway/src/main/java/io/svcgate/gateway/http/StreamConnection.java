@@ -1,0 +1,220 @@
+package io.svcgate.gateway.http;
+
+import io.svcgate.gateway.metrics.GatewayMetrics;
+import io.svcgate.state.Event;
+import io.svcgate.state.history.EventQuery;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * One live stream ({@code GET /api/events/stream}): a bounded queue of shared
+ * frames written to the response in one go whenever the socket can take more.
+ * Past its bound (count or bytes) the stream ends with a {@code gone} message
+ * naming the last id delivered; the subscriber resumes from there. Idle streams
+ * get a jittered bookmark. Event-loop confined.
+ */
+final class StreamConnection implements Subscriber {
+
+  private static final int MAX_WRITE = 1 << 20;
+
+  private final Vertx vertx;
+  private final HttpServerResponse response;
+  private final StreamFormat format;
+  private final EventQuery query;
+  private final FrameCache frames;
+  private final GatewayMetrics metrics;
+  private final int maxEvents;
+  private final long maxBytes;
+  private final long bookmarkMs;
+  private final int limit;
+  private final ArrayDeque<Buffer> queue = new ArrayDeque<>();
+  private final ArrayDeque<Long> queueIds = new ArrayDeque<>();
+  private long queuedBytes;
+  private long lastSeen;
+  private long lastDelivered;
+  private int sent;
+  private boolean wroteSinceBookmark;
+  private long bookmarkTimer = -1;
+  private boolean ended;
+  private Runnable onReady;
+  private Runnable onEnd = () -> { };
+
+  StreamConnection(Vertx vertx, HttpServerResponse response, StreamFormat format, EventQuery query,
+                   FrameCache frames, GatewayMetrics metrics, int maxEvents, long maxBytes,
+                   long bookmarkMs, int limit, long start) {
+    this.vertx = vertx;
+    this.response = response;
+    this.format = format;
+    this.query = query;
+    this.frames = frames;
+    this.metrics = metrics;
+    this.maxEvents = maxEvents;
+    this.maxBytes = maxBytes;
+    this.bookmarkMs = bookmarkMs;
+    this.limit = limit;
+    this.lastSeen = start;
+    this.lastDelivered = start;
+    response.drainHandler(v -> flush());
+  }
+
+  void onEnd(Runnable r) {
+    this.onEnd = r;
+  }
+
+  /** Starts the bookmark timer. */
+  void start() {
+    scheduleBookmark();
+  }
+
+  /** Writes a message that is not an event (the initial full). */
+  void writeRaw(Buffer frame) {
+    response.write(frame);
+    wroteSinceBookmark = true;
+  }
+
+  @Override
+  public boolean offer(Event e) {
+    if (ended) {
+      return false;
+    }
+    lastSeen = e.id();
+    if (!query.test(e)) {
+      return true;
+    }
+    Buffer f = frames.frame(e, format);
+    if (queue.size() >= maxEvents || queuedBytes + f.length() > maxBytes) {
+      slowConsumer();
+      return false;
+    }
+    queue.add(f);
+    queueIds.add(e.id());
+    queuedBytes += f.length();
+    flush();
+    sent++;
+    if (limit > 0 && sent >= limit) {
+      end(null);
+      return false;
+    }
+    return true;
+  }
+
+  private void flush() {
+    while (!queue.isEmpty() && !response.writeQueueFull() && !ended) {
+      Buffer out = queue.size() == 1 ? queue.peek() : Buffer.buffer();
+      if (queue.size() == 1) {
+        queue.poll();
+        queuedBytes -= out.length();
+        lastDelivered = queueIds.poll();
+      } else {
+        while (!queue.isEmpty() && out.length() < MAX_WRITE) {
+          Buffer b = queue.poll();
+          queuedBytes -= b.length();
+          lastDelivered = queueIds.poll();
+          out.appendBuffer(b);
+        }
+      }
+      response.write(out);
+      wroteSinceBookmark = true;
+    }
+    if (queue.isEmpty() && !response.writeQueueFull() && onReady != null) {
+      Runnable r = onReady;
+      onReady = null;
+      r.run();
+    }
+  }
+
+  @Override
+  public boolean ready() {
+    return !ended && queue.size() < Math.max(1, maxEvents / 2) && !response.writeQueueFull();
+  }
+
+  @Override
+  public void onReady(Runnable resume) {
+    this.onReady = resume;
+  }
+
+  private void slowConsumer() {
+    metrics.slowConsumerDisconnect();
+    queue.clear();
+    queueIds.clear();
+    queuedBytes = 0;
+    JsonObject gone = new JsonObject().put("kind", "gone").put("reason", "slow consumer").put("last", lastDelivered);
+    finish(format.frame(-1, "gone", gone.toBuffer().getBytes()));
+  }
+
+  @Override
+  public void gone(long oldest, long last) {
+    JsonObject gone = new JsonObject().put("kind", "gone").put("reason", "history")
+        .put("oldest", oldest).put("last", last);
+    finish(format.frame(-1, "gone", gone.toBuffer().getBytes()));
+  }
+
+  @Override
+  public void end(String reason) {
+    if (reason == null) {
+      finish(null);
+      return;
+    }
+    JsonObject gone = new JsonObject().put("kind", "gone").put("reason", reason).put("last", lastDelivered);
+    finish(format.frame(-1, "gone", gone.toBuffer().getBytes()));
+  }
+
+  private void finish(Buffer last) {
+    if (ended) {
+      return;
+    }
+    // Deliver what is queued before the final word, unless we end because of the queue.
+    if (last == null) {
+      while (!queue.isEmpty()) {
+        response.write(queue.poll());
+      }
+    }
+    ended = true;
+    cancelBookmark();
+    if (last != null) {
+      response.write(last);
+    }
+    response.end();
+    onEnd.run();
+  }
+
+  /** The connection closed from the client's side. */
+  void closed() {
+    if (!ended) {
+      ended = true;
+      cancelBookmark();
+      onEnd.run();
+    }
+  }
+
+  private void scheduleBookmark() {
+    if (ended || bookmarkMs <= 0) {
+      return;
+    }
+    long delay = Math.max(1, (long) (bookmarkMs * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble())));
+    bookmarkTimer = vertx.setTimer(delay, t -> {
+      bookmarkTimer = -1;
+      if (ended) {
+        return;
+      }
+      if (!wroteSinceBookmark && queue.isEmpty() && !response.writeQueueFull()) {
+        String json = "{\"kind\":\"bookmark\",\"id\":" + lastSeen + "}";
+        response.write(format.frame(lastSeen, "bookmark", json.getBytes(StandardCharsets.US_ASCII)));
+      }
+      wroteSinceBookmark = false;
+      scheduleBookmark();
+    });
+  }
+
+  private void cancelBookmark() {
+    if (bookmarkTimer >= 0) {
+      vertx.cancelTimer(bookmarkTimer);
+      bookmarkTimer = -1;
+    }
+  }
+}

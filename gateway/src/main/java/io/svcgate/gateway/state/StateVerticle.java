@@ -1,0 +1,464 @@
+package io.svcgate.gateway.state;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.svcgate.gateway.Addresses;
+import io.svcgate.gateway.bus.EventCodec;
+import io.svcgate.gateway.bus.LocalCodec;
+import io.svcgate.gateway.metrics.GatewayMetrics;
+import io.svcgate.state.ApplyOutcome;
+import io.svcgate.state.ClusterState;
+import io.svcgate.state.Event;
+import io.svcgate.state.HeartbeatMessage;
+import io.svcgate.state.InvalidMessageException;
+import io.svcgate.state.Json;
+import io.svcgate.state.NodeInfo;
+import io.svcgate.state.Path;
+import io.svcgate.state.filter.Condition;
+import io.svcgate.state.filter.Durations;
+import io.svcgate.state.filter.FilterSyntaxException;
+import io.svcgate.state.filter.Match;
+import io.svcgate.state.filter.PathExpression;
+import io.svcgate.state.filter.WaitIndex;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The only writer of the cluster state. Deployed with exactly one instance: it
+ * applies heartbeat messages, numbers every change, appends it to the history,
+ * publishes it on {@link Addresses#EVENTS} once durable, answers queries and
+ * resolves waits. Everything here runs on this verticle's event loop; the disk
+ * work happens in the {@link History}'s own thread.
+ */
+public final class StateVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StateVerticle.class);
+  private static final DeliveryOptions EVENT_DELIVERY = new DeliveryOptions().setCodecName(EventCodec.NAME);
+
+  private final StateOptions options;
+  private final History history;
+  private final GatewayMetrics metrics;
+  private ClusterState state;
+  private WaitIndex<PendingWait> waitIndex;
+  private final Map<String, PendingWait> waitsById = new HashMap<>();
+  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  private long livenessTimer = -1;
+  private int pendingDurable;
+  private volatile boolean ready;
+
+  public StateVerticle(StateOptions options, ClusterState state, History history, GatewayMetrics metrics) {
+    this.options = options;
+    this.state = state;
+    this.history = history;
+    this.metrics = metrics;
+  }
+
+  /** True once the verticle serves requests. */
+  public boolean ready() {
+    return ready;
+  }
+
+  @Override
+  public Future<?> start() {
+    waitIndex = new WaitIndex<>(options.maxWaits());
+    var bus = vertx.eventBus();
+    consumers.add(bus.<HeartbeatMessage>localConsumer(Addresses.APPLY, this::onApply));
+    consumers.add(bus.<String>localConsumer(Addresses.STATUS, this::onStatus));
+    consumers.add(bus.localConsumer(Addresses.NODES, this::onNodes));
+    consumers.add(bus.<WaitRequest>localConsumer(Addresses.WAIT, this::onWait));
+    consumers.add(bus.<String>localConsumer(Addresses.WAIT_CANCEL, m -> cancelWait(m.body())));
+    consumers.add(bus.<String>localConsumer(Addresses.FORGET, this::onForget));
+    consumers.add(bus.<String>localConsumer(Addresses.ASK_FULL, this::onAskFull));
+    consumers.add(bus.<Object>consumer(Addresses.STATE_QUERY, this::onPublicQuery));
+    consumers.add(bus.<Object>consumer(Addresses.STATE_WAIT, this::onPublicWait));
+    long period = Math.max(100, Math.min(1000, options.hbTimeout().toMillis() / 4));
+    livenessTimer = vertx.setPeriodic(period, t -> checkLiveness());
+    ObjectNode started = Json.NODES.objectNode().put("id", "monitor_started");
+    return commit(List.of(state.emitEvent(options.nodename(), started, now())), System.nanoTime())
+        .onSuccess(id -> {
+          ready = true;
+          LOG.info("state ready: last event id {}, {} nodes", state.lastId(), state.nodes().size());
+        });
+  }
+
+  @Override
+  public Future<?> stop() {
+    ready = false;
+    vertx.cancelTimer(livenessTimer);
+    for (PendingWait w : new ArrayList<>(waitsById.values())) {
+      finishWait(w, false);
+    }
+    List<Future<?>> unregs = new ArrayList<>();
+    consumers.forEach(c -> unregs.add(c.unregister()));
+    return Future.join(unregs);
+  }
+
+  private static double now() {
+    return System.currentTimeMillis() / 1000d;
+  }
+
+  // --- ingest -------------------------------------------------------------
+
+  private void onApply(Message<HeartbeatMessage> msg) {
+    long received = System.nanoTime();
+    HeartbeatMessage hb = msg.body();
+    String node = hb.nodename();
+    metrics.heartbeatReceived(node, hb.kind());
+    if (pendingDurable >= options.maxPendingDurable()) {
+      metrics.heartbeatRejected("overloaded");
+      reply(msg, new ApplyReply(503, state.lastId(), node, merged(node), "the history is busy, retry later"));
+      return;
+    }
+    double now = now();
+    List<Event> events = new ArrayList<>();
+    if (state.node(node).map(n -> n.stale()).orElse(false)) {
+      events.addAll(state.markBeating(node, now));
+      LOG.info("node {} is beating again", node);
+    }
+    boolean known = state.node(node).isPresent();
+    ApplyOutcome outcome = state.apply(hb, now);
+    events.addAll(outcome.events());
+    if (!known && state.node(node).isPresent()) {
+      LOG.info("node {} joined", node);
+    }
+    ApplyReply r = switch (outcome.status()) {
+      case APPLIED, IGNORED_STALE -> new ApplyReply(202, 0, node, outcome.merged(), null);
+      case GAP, AWAITING_FULL -> new ApplyReply(409, 0, node, outcome.merged(), outcome.error());
+      case FAILED -> new ApplyReply(400, 0, node, outcome.merged(), outcome.error());
+      case REFUSED -> new ApplyReply(403, 0, node, outcome.merged(), outcome.error());
+    };
+    if (r.status() != 202) {
+      metrics.heartbeatRejected(switch (r.status()) {
+        case 409 -> "out_of_sequence";
+        case 403 -> "unknown_node";
+        default -> "bad_stanza";
+      });
+    }
+    countApplied(hb, outcome);
+    if (outcome.askFull()) {
+      askFull(node, outcome.error());
+    }
+    commit(events, received).onComplete(ar -> {
+      if (ar.succeeded()) {
+        reply(msg, new ApplyReply(r.status(), ar.result(), r.nodename(), r.merged(), r.error()));
+      } else {
+        reply(msg, new ApplyReply(503, state.lastId(), node, merged(node), ar.cause().getMessage()));
+      }
+    });
+  }
+
+  private void countApplied(HeartbeatMessage hb, ApplyOutcome outcome) {
+    int patches = 0;
+    for (Event e : outcome.events()) {
+      if (e.isPatch() && e.nodename().equals(hb.nodename())) {
+        patches++;
+      }
+    }
+    if (hb instanceof HeartbeatMessage.Patch && patches > 0) {
+      metrics.patchesApplied(hb.nodename(), patches);
+    } else if (hb instanceof HeartbeatMessage.Full && outcome.status() == ApplyOutcome.Status.APPLIED) {
+      metrics.fullApplied();
+    }
+  }
+
+  private void askFull(String node, String why) {
+    metrics.resync(node);
+    LOG.info("node {} needs a full: {}", node, why);
+    vertx.eventBus().publish(Addresses.HB_ASKFULL, new JsonObject().put("nodename", node));
+  }
+
+  private long merged(String node) {
+    return state.node(node).map(NodeInfo::gen).orElse(0L);
+  }
+
+  private static void reply(Message<?> msg, Object body) {
+    msg.reply(body, new DeliveryOptions().setCodecName(LocalCodec.nameOf(body.getClass())));
+  }
+
+  /**
+   * Makes events durable, then publishes them and wakes the waits they concern.
+   * Completes with the id of the last event (or the current last id when none).
+   */
+  private Future<Long> commit(List<Event> events, long receivedNanos) {
+    if (events.isEmpty()) {
+      return Future.succeededFuture(state.lastId());
+    }
+    pendingDurable++;
+    Promise<Long> done = Promise.promise();
+    history.append(events).whenComplete((v, err) -> context.runOnContext(x -> {
+      pendingDurable--;
+      if (err != null) {
+        LOG.error("history append failed for events {}..{}", events.get(0).id(), events.get(events.size() - 1).id(), err);
+        done.fail(err);
+        return;
+      }
+      publish(events);
+      metrics.ingestLatency(System.nanoTime() - receivedNanos);
+      done.complete(events.get(events.size() - 1).id());
+    }));
+    return done.future();
+  }
+
+  private void publish(List<Event> events) {
+    Set<Path> touched = new HashSet<>();
+    for (Event e : events) {
+      vertx.eventBus().publish(Addresses.EVENTS, e, EVENT_DELIVERY);
+      metrics.eventEmitted(e.kind(), e.eventId());
+      metrics.lastEventId(e.id());
+      for (var s : e.stanzas()) {
+        touched.add(s.path());
+      }
+    }
+    if (!touched.isEmpty() && waitIndex.size() > 0) {
+      long id = events.get(events.size() - 1).id();
+      for (PendingWait w : waitIndex.affected(touched)) {
+        if (w.condition.test(state.document())) {
+          w.decidedAt = id;
+          finishWait(w, true);
+        }
+      }
+    }
+  }
+
+  private void checkLiveness() {
+    double now = now();
+    double limit = options.hbTimeout().toMillis() / 1000d;
+    List<Event> events = new ArrayList<>();
+    for (NodeInfo n : List.copyOf(state.nodes())) {
+      if (!n.stale() && n.lastSeen() > 0 && now - n.lastSeen() > limit) {
+        LOG.info("node {} is stale: nothing heard for {}", n.nodename(), Durations.format(options.hbTimeout()));
+        events.addAll(state.markStale(n.nodename(), now));
+      }
+    }
+    commit(events, System.nanoTime());
+  }
+
+  // --- reads --------------------------------------------------------------
+
+  private void onStatus(Message<String> msg) {
+    String filter = msg.body();
+    if (filter == null || filter.isEmpty()) {
+      reply(msg, new StatusReply(state.lastId(), Json.bytes(state.document())));
+      return;
+    }
+    PathExpression p;
+    try {
+      p = PathExpression.parse(filter);
+    } catch (FilterSyntaxException e) {
+      msg.fail(400, e.getMessage());
+      return;
+    }
+    reply(msg, new StatusReply(state.lastId(), Json.bytes(matches(p))));
+  }
+
+  private ObjectNode matches(PathExpression p) {
+    ObjectNode out = Json.NODES.objectNode();
+    out.put("id", state.lastId());
+    ArrayNode list = out.putArray("matches");
+    for (Match m : p.select(state.document())) {
+      list.addObject().<ObjectNode>set("path", m.path().toJson()).set("value", m.value());
+    }
+    return out;
+  }
+
+  private void onNodes(Message<Object> msg) {
+    ArrayNode rows = Json.NODES.arrayNode();
+    for (NodeInfo n : state.nodes()) {
+      rows.add(n.toJson());
+    }
+    msg.reply(Buffer.buffer(Json.bytes(rows)));
+  }
+
+  private void onPublicQuery(Message<Object> msg) {
+    JsonObject body = asJson(msg);
+    if (body == null) {
+      msg.fail(400, "body must be a JSON object {\"filter\": P}");
+      return;
+    }
+    String filter = body.getString("filter");
+    if (filter == null || filter.isBlank()) {
+      msg.reply(new JsonObject(Buffer.buffer(Json.bytes(state.document()))));
+      return;
+    }
+    try {
+      msg.reply(new JsonObject(Buffer.buffer(Json.bytes(matches(PathExpression.parse(filter))))));
+    } catch (FilterSyntaxException e) {
+      msg.fail(400, e.getMessage());
+    }
+  }
+
+  private static JsonObject asJson(Message<Object> msg) {
+    Object b = msg.body();
+    try {
+      if (b instanceof JsonObject j) {
+        return j;
+      } else if (b instanceof String s) {
+        return new JsonObject(s);
+      } else if (b instanceof Buffer buf) {
+        return new JsonObject(buf);
+      }
+    } catch (RuntimeException e) {
+      return null;
+    }
+    return null;
+  }
+
+  // --- waits --------------------------------------------------------------
+
+  private final class PendingWait {
+    final String wid;
+    final Condition condition;
+    final Message<?> msg;
+    final long startNanos = System.nanoTime();
+    final boolean publicReply;
+    WaitIndex.Registration registration;
+    long timer = -1;
+    long decidedAt;
+
+    PendingWait(String wid, Condition condition, Message<?> msg, boolean publicReply) {
+      this.wid = wid;
+      this.condition = condition;
+      this.msg = msg;
+      this.publicReply = publicReply;
+    }
+  }
+
+  private void onWait(Message<WaitRequest> msg) {
+    WaitRequest r = msg.body();
+    startWait(r.wid(), r.condition(), r.timeoutMs(), msg, false);
+  }
+
+  private void onPublicWait(Message<Object> msg) {
+    JsonObject body = asJson(msg);
+    if (body == null) {
+      msg.fail(400, "body must be a JSON object {\"filter\": C, \"duration\": D}");
+      return;
+    }
+    try {
+      Condition c = Condition.parse(body.getString("filter", ""));
+      String d = body.getString("duration");
+      long ms = d == null ? options.waitMax().toMillis() : Math.min(Durations.parse(d).toMillis(), options.waitMax().toMillis());
+      startWait(null, c, ms, msg, true);
+    } catch (IllegalArgumentException | ClassCastException e) {
+      msg.fail(400, e.getMessage());
+    }
+  }
+
+  private void startWait(String wid, Condition c, long timeoutMs, Message<?> msg, boolean publicReply) {
+    PendingWait w = new PendingWait(wid, c, msg, publicReply);
+    w.decidedAt = state.lastId();
+    if (c.test(state.document())) {
+      finishWait(w, true);
+      return;
+    }
+    if (timeoutMs <= 0) {
+      finishWait(w, false);
+      return;
+    }
+    try {
+      w.registration = waitIndex.register(c, w);
+    } catch (RuntimeException e) {
+      msg.fail(503, e.getMessage());
+      return;
+    }
+    metrics.waiters(1);
+    if (wid != null) {
+      waitsById.put(wid, w);
+    }
+    w.timer = vertx.setTimer(timeoutMs, t -> {
+      w.timer = -1;
+      w.decidedAt = state.lastId();
+      finishWait(w, false);
+    });
+  }
+
+  private void cancelWait(String wid) {
+    PendingWait w = waitsById.remove(wid);
+    if (w != null) {
+      release(w);
+    }
+  }
+
+  private void release(PendingWait w) {
+    if (w.registration != null) {
+      w.registration.cancel();
+      w.registration = null;
+      metrics.waiters(-1);
+    }
+    if (w.timer >= 0) {
+      vertx.cancelTimer(w.timer);
+      w.timer = -1;
+    }
+    if (w.wid != null) {
+      waitsById.remove(w.wid);
+    }
+  }
+
+  private void finishWait(PendingWait w, boolean satisfied) {
+    release(w);
+    long nanos = System.nanoTime() - w.startNanos;
+    metrics.waitFinished(satisfied, nanos);
+    WaitResult r = new WaitResult(satisfied, nanos / 1e9, w.decidedAt);
+    if (w.publicReply) {
+      w.msg.reply(r.toJson());
+    } else {
+      reply(w.msg, r);
+    }
+  }
+
+  // --- admin --------------------------------------------------------------
+
+  private void onForget(Message<String> msg) {
+    String node = msg.body();
+    if (state.node(node).isEmpty()) {
+      msg.fail(404, "unknown node " + node);
+      return;
+    }
+    List<Event> events = state.forget(node, now());
+    metrics.forgetNode(node);
+    LOG.info("node {} forgotten", node);
+    commit(events, System.nanoTime()).onComplete(ar -> {
+      if (ar.succeeded()) {
+        msg.reply(ar.result());
+      } else {
+        msg.fail(503, ar.cause().getMessage());
+      }
+    });
+  }
+
+  private void onAskFull(Message<String> msg) {
+    String node = msg.body();
+    if (state.node(node).isEmpty()) {
+      msg.fail(404, "unknown node " + node);
+      return;
+    }
+    state.markNeedsFull(node);
+    askFull(node, "asked by an operator");
+    msg.reply(state.lastId());
+  }
+
+  /** Options of the state verticle. */
+  public record StateOptions(String nodename, Duration hbTimeout, Duration waitMax, int maxWaits,
+                             int maxPendingDurable) {
+  }
+
+  /** For tests: the reason label of an invalid message. */
+  static String reason(InvalidMessageException e) {
+    return e.reason();
+  }
+}
