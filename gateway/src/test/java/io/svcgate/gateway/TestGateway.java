@@ -5,6 +5,7 @@ import io.svcgate.gateway.config.GatewayConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -28,7 +29,7 @@ public final class TestGateway implements AutoCloseable {
     this.gateway = gateway;
     this.clientVertx = Vertx.vertx();
     this.client = WebClient.create(clientVertx, new WebClientOptions().setDefaultHost("127.0.0.1")
-        .setDefaultPort(gateway.httpPort()).setKeepAlive(true));
+        .setDefaultPort(gateway.httpPort()).setKeepAlive(true), new PoolOptions().setHttp1MaxSize(512));
   }
 
   /** Starts a gateway with test defaults and the given overrides. */
