@@ -13,14 +13,23 @@ import io.svcgate.gateway.ingest.IngestVerticle;
 import io.svcgate.gateway.metrics.GatewayMetrics;
 import io.svcgate.gateway.sim.SimulatorVerticle;
 import io.svcgate.gateway.state.ApplyReply;
-import io.svcgate.gateway.state.History;
+import io.svcgate.gateway.history.History;
+import io.svcgate.gateway.history.HistoryOptions;
+import io.svcgate.gateway.history.Snapshot;
+import io.svcgate.gateway.hooks.Hooks;
+import io.svcgate.gateway.hooks.HooksOptions;
+import io.svcgate.gateway.state.HistoryLog;
 import io.svcgate.gateway.state.StateVerticle;
 import io.svcgate.gateway.state.StatusReply;
 import io.svcgate.gateway.state.WaitRequest;
 import io.svcgate.gateway.state.WaitResult;
 import io.svcgate.state.ClusterState;
 import io.svcgate.state.HeartbeatMessage;
-import io.svcgate.state.history.MemoryEventLog;
+import io.svcgate.state.Event;
+import io.svcgate.state.history.EventLog;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.nio.file.Path;
+import java.util.Optional;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
@@ -32,7 +41,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +59,9 @@ public final class Gateway {
   private final GatewayMetrics metrics;
   private final PrometheusMeterRegistry registry;
   private final History history;
+  private final EventLog log;
+  private Hooks hooks;
+  private MessageConsumer<Event> hooksConsumer;
   private final List<String> inputs = new ArrayList<>();
   private final List<String> httpIds = new ArrayList<>();
   private final List<HttpVerticle> http = new ArrayList<>();
@@ -64,6 +75,7 @@ public final class Gateway {
     this.registry = registry;
     this.metrics = new GatewayMetrics(registry);
     this.history = history;
+    this.log = new HistoryLog(history);
   }
 
   /** Starts a gateway; fails with a {@link ConfigException} or the cause that prevented it. */
@@ -71,17 +83,20 @@ public final class Gateway {
     long t0 = System.nanoTime();
     Gateway g;
     try {
+      History history = History.open(new HistoryOptions()
+          .setDataDir(Path.of(config.string(ConfigKey.DATA)))
+          .setDurable(config.bool(ConfigKey.HISTORY_DURABLE))
+          .setMaxEvents(config.longValue(ConfigKey.HISTORY_MAX_EVENTS))
+          .setMaxAge(config.duration(ConfigKey.HISTORY_MAX_AGE)));
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       Vertx vertx = Vertx.builder().with(new VertxOptions()).build();
-      History history = History.inMemory(new MemoryEventLog(
-          UUID.randomUUID().toString(), config.integer(ConfigKey.HISTORY_MAX_EVENTS)));
       g = new Gateway(config, vertx, registry, history);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
     return g.deploy().map(v -> {
       LOG.info("svcgate ready in {} ms: http://{}:{}/ , epoch {}", (System.nanoTime() - t0) / 1_000_000,
-          g.httpHost(), g.httpPort(), g.history.log().epoch());
+          g.httpHost(), g.httpPort(), g.history.epoch());
       return g;
     }).recover(err -> g.stop().transform(x -> Future.failedFuture(err)));
   }
@@ -106,17 +121,16 @@ public final class Gateway {
     }
 
     String nodename = config.isSet(ConfigKey.NODENAME) ? config.string(ConfigKey.NODENAME) : hostname();
-    ClusterState cs = ClusterState.builder()
-        .gatewayNodename(nodename)
-        .clusterName(config.string(ConfigKey.CLUSTER_NAME))
-        .configuredNodes(config.list(ConfigKey.CLUSTER_NODES))
-        .epoch(history.log().epoch())
-        .started(System.currentTimeMillis() / 1000d)
-        .lastId(history.log().lastId())
-        .build();
+    ClusterState cs = recover(nodename);
     state = new StateVerticle(new StateVerticle.StateOptions(nodename, config.duration(ConfigKey.HB_TIMEOUT),
         config.duration(ConfigKey.WAIT_MAX), config.integer(ConfigKey.WAIT_MAX_WAITS),
-        config.integer(ConfigKey.INGEST_MAX_PENDING)), cs, history, metrics);
+        config.integer(ConfigKey.INGEST_MAX_PENDING), config.longValue(ConfigKey.HISTORY_SNAPSHOT_EVERY)),
+        cs, history, metrics);
+    hooks = new Hooks(HooksOptions.of(Path.of(config.string(ConfigKey.HOOKS_FILE)))
+        .withTimeout(config.duration(ConfigKey.HOOKS_TIMEOUT))
+        .withMaxRunning(config.integer(ConfigKey.HOOKS_MAX_RUNNING))
+        .withQueue(config.integer(ConfigKey.HOOKS_QUEUE)));
+    hooksConsumer = bus.<Event>localConsumer(Addresses.EVENTS, m -> hooks.submit(m.body()));
 
     Map<String, String> tokens = new LinkedHashMap<>();
     for (String t : config.list(ConfigKey.AUTH_TOKENS)) {
@@ -149,7 +163,7 @@ public final class Gateway {
         });
     f = f.compose(v -> vertx.deployVerticle(new IngestVerticle(metrics)).map(id -> deployed(inputs, id)));
     for (int i = 0; i < instances; i++) {
-      HttpVerticle h = new HttpVerticle(ho, history.log(), metrics, state::ready, registry::scrape);
+      HttpVerticle h = new HttpVerticle(ho, log, metrics, state::ready, registry::scrape);
       http.add(h);
       f = f.compose(v -> vertx.deployVerticle(h).map(id -> deployed(httpIds, id)));
     }
@@ -159,6 +173,33 @@ public final class Gateway {
           config.duration(ConfigKey.SIMULATE_INTERVAL), System.nanoTime())).map(id -> deployed(inputs, id)));
     }
     return f;
+  }
+
+  /**
+   * The state as the history left it: the last snapshot, then every durable event
+   * after it replayed. Nothing in the history is lost or re-numbered.
+   */
+  private ClusterState recover(String nodename) {
+    ClusterState.Builder b = ClusterState.builder()
+        .gatewayNodename(nodename)
+        .clusterName(config.string(ConfigKey.CLUSTER_NAME))
+        .nodes(config.list(ConfigKey.CLUSTER_NODES))
+        .epoch(history.epoch())
+        .started(System.currentTimeMillis() / 1000d);
+    Optional<Snapshot> snap = history.loadSnapshot();
+    ClusterState cs = snap.map(s -> b.restore(s.blob())).orElseGet(b::build);
+    long replayed = 0;
+    while (cs.lastId() < history.lastId()) {
+      for (Event e : history.readAfter(cs.lastId(), 10_000)) {
+        cs.replay(e);
+        replayed++;
+      }
+    }
+    if (snap.isPresent() || replayed > 0) {
+      LOG.info("state recovered: snapshot at id {}, {} events replayed, last id {}",
+          snap.map(Snapshot::id).orElse(0L), replayed, cs.lastId());
+    }
+    return cs;
   }
 
   private static void registerLocal(EventBus bus, Class<?> c) {
@@ -186,6 +227,10 @@ public final class Gateway {
 
   public History history() {
     return history;
+  }
+
+  public Hooks hooks() {
+    return hooks;
   }
 
   /** The HTTP port bound (the first HTTP verticle's). */
@@ -217,13 +262,19 @@ public final class Gateway {
     for (String id : httpIds) {
       f = f.compose(v -> vertx.undeploy(id).recover(e -> Future.succeededFuture()));
     }
-    return f.eventually(() -> {
+    if (hooksConsumer != null) {
+      f = f.compose(v -> hooksConsumer.unregister().recover(e -> Future.succeededFuture()));
+    }
+    return f.eventually(() -> vertx.executeBlocking(() -> {
+      if (hooks != null) {
+        hooks.close();
+      }
       try {
         history.close();
       } catch (RuntimeException e) {
         LOG.warn("closing the history failed", e);
       }
-      return vertx.close();
-    }).onComplete(ar -> LOG.info("svcgate stopped"));
+      return null;
+    }).eventually(vertx::close)).onComplete(ar -> LOG.info("svcgate stopped"));
   }
 }

@@ -273,7 +273,7 @@ public final class HttpVerticle extends VerticleBase {
 
   private EventQuery query(RoutingContext rc) {
     try {
-      return EventQuery.fromParams(params(rc.queryParams()));
+      return EventQuery.parse(params(rc.queryParams()));
     } catch (IllegalArgumentException e) {
       throw new HttpError(400, e.getMessage());
     }
@@ -287,7 +287,7 @@ public final class HttpVerticle extends VerticleBase {
       throw new HttpError(400, "limit must be at most " + MAX_LIMIT + ", got " + limit);
     }
     EventQuery q = query(rc);
-    vertx.executeBlocking(() -> HistoryReader.read(log, after, (int) limit, q), false).onComplete(ar -> {
+    vertx.executeBlocking(() -> HistoryReader.DEFAULT.read(log, after, (int) limit, q), false).onComplete(ar -> {
       if (ar.failed()) {
         if (ar.cause() instanceof HistoryGoneException g) {
           fail(rc, gone(after, g.oldest(), g.last()));

@@ -80,7 +80,7 @@ public final class IngestVerticle extends VerticleBase {
     } else if (body instanceof byte[] b) {
       return b;
     }
-    throw new InvalidMessageException("not_json",
+    throw new InvalidMessageException(InvalidMessageException.Reason.NOT_JSON,
         "a heartbeat message must be a JSON object, a JSON string or bytes, got "
             + (body == null ? "nothing" : body.getClass().getSimpleName()));
   }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.svcgate.gateway.Addresses;
 import io.svcgate.gateway.bus.EventCodec;
 import io.svcgate.gateway.bus.LocalCodec;
+import io.svcgate.gateway.history.History;
+import io.svcgate.gateway.history.HistoryBacklogFullException;
 import io.svcgate.gateway.metrics.GatewayMetrics;
 import io.svcgate.state.ApplyOutcome;
 import io.svcgate.state.ClusterState;
@@ -56,9 +58,11 @@ public final class StateVerticle extends VerticleBase {
   private ClusterState state;
   private WaitIndex<PendingWait> waitIndex;
   private final Map<String, PendingWait> waitsById = new HashMap<>();
+  private final Set<PendingWait> allWaits = new HashSet<>();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private long livenessTimer = -1;
   private int pendingDurable;
+  private long snapshotId = -1;
   private volatile boolean ready;
 
   public StateVerticle(StateOptions options, ClusterState state, History history, GatewayMetrics metrics) {
@@ -76,6 +80,7 @@ public final class StateVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     waitIndex = new WaitIndex<>(options.maxWaits());
+    snapshotId = state.lastId();
     var bus = vertx.eventBus();
     consumers.add(bus.<HeartbeatMessage>localConsumer(Addresses.APPLY, this::onApply));
     consumers.add(bus.<String>localConsumer(Addresses.STATUS, this::onStatus));
@@ -88,8 +93,7 @@ public final class StateVerticle extends VerticleBase {
     consumers.add(bus.<Object>consumer(Addresses.STATE_WAIT, this::onPublicWait));
     long period = Math.max(100, Math.min(1000, options.hbTimeout().toMillis() / 4));
     livenessTimer = vertx.setPeriodic(period, t -> checkLiveness());
-    ObjectNode started = Json.NODES.objectNode().put("id", "monitor_started");
-    return commit(List.of(state.emitEvent(options.nodename(), started, now())), System.nanoTime())
+    return commit(state.start(now()), System.nanoTime())
         .onSuccess(id -> {
           ready = true;
           LOG.info("state ready: last event id {}, {} nodes", state.lastId(), state.nodes().size());
@@ -100,12 +104,13 @@ public final class StateVerticle extends VerticleBase {
   public Future<?> stop() {
     ready = false;
     vertx.cancelTimer(livenessTimer);
-    for (PendingWait w : new ArrayList<>(waitsById.values())) {
-      finishWait(w, false);
-    }
     List<Future<?>> unregs = new ArrayList<>();
     consumers.forEach(c -> unregs.add(c.unregister()));
-    return Future.join(unregs);
+    for (PendingWait w : new ArrayList<>(allWaits)) {
+      w.decidedAt = state.lastId();
+      finishWait(w, false);
+    }
+    return Future.join(unregs).compose(v -> maybeSnapshot(true).recover(e -> Future.succeededFuture()));
   }
 
   private static double now() {
@@ -119,22 +124,21 @@ public final class StateVerticle extends VerticleBase {
     HeartbeatMessage hb = msg.body();
     String node = hb.nodename();
     metrics.heartbeatReceived(node, hb.kind());
-    if (pendingDurable >= options.maxPendingDurable()) {
+    if (pendingDurable >= options.maxPendingDurable() || !history.canAccept(8)) {
       metrics.heartbeatRejected("overloaded");
       reply(msg, new ApplyReply(503, state.lastId(), node, merged(node), "the history is busy, retry later"));
       return;
     }
     double now = now();
     List<Event> events = new ArrayList<>();
-    if (state.node(node).map(n -> n.stale()).orElse(false)) {
-      events.addAll(state.markBeating(node, now));
-      LOG.info("node {} is beating again", node);
-    }
+    boolean wasStale = state.node(node).map(n -> n.status() == NodeInfo.Liveness.STALE).orElse(false);
     boolean known = state.node(node).isPresent();
     ApplyOutcome outcome = state.apply(hb, now);
     events.addAll(outcome.events());
     if (!known && state.node(node).isPresent()) {
       LOG.info("node {} joined", node);
+    } else if (wasStale && state.node(node).map(n -> n.status() == NodeInfo.Liveness.BEATING).orElse(false)) {
+      LOG.info("node {} is beating again", node);
     }
     ApplyReply r = switch (outcome.status()) {
       case APPLIED, IGNORED_STALE -> new ApplyReply(202, 0, node, outcome.merged(), null);
@@ -183,7 +187,7 @@ public final class StateVerticle extends VerticleBase {
   }
 
   private long merged(String node) {
-    return state.node(node).map(NodeInfo::gen).orElse(0L);
+    return state.node(node).map(NodeInfo::merged).orElse(0L);
   }
 
   private static void reply(Message<?> msg, Object body) {
@@ -209,9 +213,25 @@ public final class StateVerticle extends VerticleBase {
       }
       publish(events);
       metrics.ingestLatency(System.nanoTime() - receivedNanos);
+      maybeSnapshot(false);
       done.complete(events.get(events.size() - 1).id());
     }));
     return done.future();
+  }
+
+  /**
+   * Saves a snapshot of the state when enough events passed since the last one and
+   * everything applied is durable (so the snapshot never runs ahead of the history).
+   */
+  private Future<Void> maybeSnapshot(boolean force) {
+    long last = state.lastId();
+    if (pendingDurable > 0 || last == snapshotId || (!force && last - snapshotId < options.snapshotEvery())) {
+      return Future.succeededFuture();
+    }
+    snapshotId = last;
+    byte[] blob = state.snapshot();
+    return Future.fromCompletionStage(history.saveSnapshot(last, blob), context)
+        .onFailure(e -> LOG.warn("saving the state snapshot at id {} failed", last, e));
   }
 
   private void publish(List<Event> events) {
@@ -240,7 +260,7 @@ public final class StateVerticle extends VerticleBase {
     double limit = options.hbTimeout().toMillis() / 1000d;
     List<Event> events = new ArrayList<>();
     for (NodeInfo n : List.copyOf(state.nodes())) {
-      if (!n.stale() && n.lastSeen() > 0 && now - n.lastSeen() > limit) {
+      if (n.status() == NodeInfo.Liveness.BEATING && n.lastSeen() > 0 && now - n.lastSeen() > limit) {
         LOG.info("node {} is stale: nothing heard for {}", n.nodename(), Durations.format(options.hbTimeout()));
         events.addAll(state.markStale(n.nodename(), now));
       }
@@ -326,7 +346,7 @@ public final class StateVerticle extends VerticleBase {
     final Message<?> msg;
     final long startNanos = System.nanoTime();
     final boolean publicReply;
-    WaitIndex.Registration registration;
+    WaitIndex.Registration<PendingWait> registration;
     long timer = -1;
     long decidedAt;
 
@@ -377,6 +397,7 @@ public final class StateVerticle extends VerticleBase {
       return;
     }
     metrics.waiters(1);
+    allWaits.add(w);
     if (wid != null) {
       waitsById.put(wid, w);
     }
@@ -407,6 +428,7 @@ public final class StateVerticle extends VerticleBase {
     if (w.wid != null) {
       waitsById.remove(w.wid);
     }
+    allWaits.remove(w);
   }
 
   private void finishWait(PendingWait w, boolean satisfied) {
@@ -454,7 +476,7 @@ public final class StateVerticle extends VerticleBase {
 
   /** Options of the state verticle. */
   public record StateOptions(String nodename, Duration hbTimeout, Duration waitMax, int maxWaits,
-                             int maxPendingDurable) {
+                             int maxPendingDurable, long snapshotEvery) {
   }
 
   /** For tests: the reason label of an invalid message. */
