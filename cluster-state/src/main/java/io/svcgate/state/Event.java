@@ -180,7 +180,7 @@ public final class Event {
   public ObjectNode envelope() {
     ObjectNode o = Json.NODES.objectNode();
     o.put("id", id);
-    o.put("ts", BigDecimal.valueOf(tsMicros, 6));
+    o.put("ts", BigDecimal.valueOf(tsMicros, 6).stripTrailingZeros());
     o.put("nodename", nodename);
     o.put("kind", kind);
     o.set("data", data);

@@ -25,6 +25,7 @@ import io.svcgate.gateway.state.WaitRequest;
 import io.svcgate.gateway.state.WaitResult;
 import io.svcgate.state.ClusterState;
 import io.svcgate.state.HeartbeatMessage;
+import io.svcgate.state.aggregates.ServiceAggregator;
 import io.svcgate.state.Event;
 import io.svcgate.state.history.EventLog;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -41,6 +42,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,7 +91,8 @@ public final class Gateway {
           .setDataDir(Path.of(config.string(ConfigKey.DATA)))
           .setDurable(config.bool(ConfigKey.HISTORY_DURABLE))
           .setMaxEvents(config.longValue(ConfigKey.HISTORY_MAX_EVENTS))
-          .setMaxAge(config.duration(ConfigKey.HISTORY_MAX_AGE)));
+          .setMaxAge(config.duration(ConfigKey.HISTORY_MAX_AGE))
+          .setRetentionInterval(config.duration(ConfigKey.HISTORY_RETENTION_INTERVAL)));
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       Vertx vertx = Vertx.builder().with(new VertxOptions()).build();
       g = new Gateway(config, vertx, registry, history);
@@ -182,6 +187,7 @@ public final class Gateway {
   private ClusterState recover(String nodename) {
     ClusterState.Builder b = ClusterState.builder()
         .gatewayNodename(nodename)
+        .derivedState(new ServiceAggregator())
         .clusterName(config.string(ConfigKey.CLUSTER_NAME))
         .nodes(config.list(ConfigKey.CLUSTER_NODES))
         .epoch(history.epoch())
@@ -265,7 +271,8 @@ public final class Gateway {
     if (hooksConsumer != null) {
       f = f.compose(v -> hooksConsumer.unregister().recover(e -> Future.succeededFuture()));
     }
-    return f.eventually(() -> vertx.executeBlocking(() -> {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    f.eventually(() -> vertx.executeBlocking(() -> {
       if (hooks != null) {
         hooks.close();
       }
@@ -275,6 +282,17 @@ public final class Gateway {
         LOG.warn("closing the history failed", e);
       }
       return null;
-    }).eventually(vertx::close)).onComplete(ar -> LOG.info("svcgate stopped"));
+    })).onComplete(ar -> ForkJoinPool.commonPool().execute(() -> {
+      // Closed from outside Vert.x: a callback on one of its own contexts would outlive it.
+      try {
+        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        LOG.info("svcgate stopped");
+      } catch (Exception e) {
+        LOG.warn("closing Vert.x failed", e);
+      } finally {
+        done.complete(null);
+      }
+    }));
+    return Future.fromCompletionStage(done);
   }
 }

@@ -26,20 +26,29 @@ public final class StreamClient implements AutoCloseable {
   private final HttpClient http;
   private final BlockingQueue<Object> frames = new LinkedBlockingQueue<>();
   private static final Object END = new Object();
+  private final boolean sse;
   private HttpClientResponse response;
   public final int status;
 
   private StreamClient(Vertx vertx, int port, String uri, boolean sse, String lastEventId) throws Exception {
+    this.sse = sse;
     http = vertx.createHttpClient();
     RequestOptions ro = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port).setURI(uri)
         .putHeader("accept", sse ? "text/event-stream" : "application/x-ndjson");
     if (lastEventId != null) {
       ro.putHeader("Last-Event-ID", lastEventId);
     }
-    response = http.request(ro).compose(req -> req.send()).await(30, TimeUnit.SECONDS);
+    // Handlers go on in the response callback, on the event loop, before any body chunk is read.
+    response = http.request(ro).compose(req -> req.send()).onSuccess(this::install).await(30, TimeUnit.SECONDS);
     status = response.statusCode();
-    if (status != 200) {
-      response.body().onSuccess(b -> frames.add(new Frame(null, "error", b.toJsonObject())));
+  }
+
+  private void install(HttpClientResponse resp) {
+    if (resp.statusCode() != 200) {
+      resp.body().onSuccess(b -> {
+        frames.add(new Frame(null, "error", b.toJsonObject()));
+        frames.add(END);
+      });
       return;
     }
     String[] id = {null};
@@ -62,9 +71,9 @@ public final class StreamClient implements AutoCloseable {
         event[0] = null;
       }
     });
-    response.handler(parser);
-    response.endHandler(v -> frames.add(END));
-    response.exceptionHandler(e -> frames.add(END));
+    resp.handler(parser);
+    resp.endHandler(v -> frames.add(END));
+    resp.exceptionHandler(e -> frames.add(END));
   }
 
   public static StreamClient sse(Vertx vertx, int port, String uri) throws Exception {

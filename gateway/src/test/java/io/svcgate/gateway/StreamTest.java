@@ -84,18 +84,20 @@ class StreamTest {
       gw.post("/api/events", TestGateway.event("n2", "node_freeze", null));
       long n2patch = gw.ingest(patch("n2", 2, set(1, "frozen")));
       Frame next = s.nextEvent();
-      assertThat(next.data().getLong("id")).isEqualTo(n2patch);
+      assertThat(next.data().getLong("id")).isLessThanOrEqualTo(n2patch).isGreaterThan(k);
       assertThat(next.data().getString("nodename")).isEqualTo("n2");
     }
   }
 
   @Test
   void tooOldCursorIs410AndBeyondLastIs400() throws Exception {
-    gw = TestGateway.start(dir, Map.of(ConfigKey.HISTORY_MAX_EVENTS, "5"));
+    gw = TestGateway.start(dir, Map.of(ConfigKey.HISTORY_MAX_EVENTS, "5", ConfigKey.HISTORY_SNAPSHOT_EVERY, "5",
+        ConfigKey.HISTORY_RETENTION_INTERVAL, "50ms"));
     gw.ingest(full("n1", 1, nodeData(0)));
     for (int g = 2; g <= 20; g++) {
       gw.ingest(patch("n1", g, set(g, "stats")));
     }
+    Awaits.until("retention drops the oldest events", () -> gw.gateway.history().oldestId() > 2);
     var r = gw.get("/api/events?after=1");
     assertThat(r.statusCode()).isEqualTo(410);
     JsonObject body = r.bodyAsJsonObject();

@@ -22,6 +22,7 @@ public enum ConfigKey {
   HISTORY_DURABLE("history.durable", "true", "keep the history on disk (false: in memory only, lost at exit)"),
   HISTORY_MAX_EVENTS("history.max-events", "100000", "events kept in the history"),
   HISTORY_MAX_AGE("history.max-age", "24h", "age beyond which events leave the history"),
+  HISTORY_RETENTION_INTERVAL("history.retention-interval", "10s", "how often retention runs in the background"),
   HISTORY_SNAPSHOT_EVERY("history.snapshot-every", "10000", "events between two state snapshots"),
   HB_TIMEOUT("hb.timeout", "15s", "silence after which a node is stale"),
   STREAM_BUFFER_EVENTS("stream.buffer-events", "10000", "events queued per stream subscriber before it is ended as a slow consumer"),

@@ -139,13 +139,13 @@ public final class HttpVerticle extends VerticleBase {
     }
     String auth = rc.request().getHeader(HttpHeaders.AUTHORIZATION);
     if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      rc.response().putHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+      rc.response().putHeader("WWW-Authenticate", "Bearer");
       sendError(rc, 401, "missing bearer token (Authorization: Bearer <token>)", null);
       return;
     }
     String role = options.tokens().get(auth.substring(7).trim());
     if (role == null) {
-      rc.response().putHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"");
+      rc.response().putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
       sendError(rc, 401, "invalid token", null);
       return;
     }
