@@ -58,7 +58,7 @@ class ModelExamplesTest {
         + "[['frozen'],1764147001.2],[['services','status','ns1/svc/web','resources','fs#1']]]}}"), 1764147001.234);
     assertThat(o.events()).hasSize(1);
     assertThat(o.events().get(0).jsonString()).isEqualTo(
-        "{\"id\":1831,\"ts\":1764147001.234000,\"nodename\":\"n1\",\"kind\":\"patch\","
+        "{\"id\":1831,\"ts\":1764147001.234,\"nodename\":\"n1\",\"kind\":\"patch\","
             + "\"data\":[[[\"monitor\",\"nodes\",\"n1\",\"frozen\"],1764147001.2],"
             + "[[\"monitor\",\"nodes\",\"n1\",\"services\",\"status\",\"ns1/svc/web\",\"resources\",\"fs#1\"]]]}");
     assertThat(Json.compact(Rfc6902.toJsonPatch(o.events().get(0)))).isEqualTo(
