@@ -9,7 +9,10 @@ public final class Addresses {
 
   /** Heartbeat messages in: send, request or publish a message (JSON). */
   public static final String HB_RX = "svcgate.hb.rx";
-  /** Every event envelope, in id order, published by the state verticle. */
+  /**
+   * Every event envelope, in id order, published by the state verticle as a
+   * {@code JsonObject} (for Vert.x applications in the cluster and TCP-bridge clients).
+   */
   public static final String EVENTS = "svcgate.events";
   /** {@code {"nodename": n}}: that node should send a full. */
   public static final String HB_ASKFULL = "svcgate.hb.askfull";
@@ -18,6 +21,11 @@ public final class Addresses {
   /** {@code {"filter": C, "duration": D, "after": N}} → as {@code GET /api/wait}. */
   public static final String STATE_WAIT = "svcgate.state.wait";
 
+  /**
+   * Internal: the same events as {@link #EVENTS}, as immutable {@code Event} objects
+   * to local consumers only (HTTP streams, hooks, JMX): no copy, serialized once.
+   */
+  public static final String EVENT_FEED = "svcgate.internal.events";
   /** Internal: a validated {@code HeartbeatMessage} to apply; replies an {@code ApplyReply}. */
   public static final String APPLY = "svcgate.internal.apply";
   /** Internal: a status query (filter or null); replies a {@code StatusReply}. */

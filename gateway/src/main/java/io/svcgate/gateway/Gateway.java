@@ -2,6 +2,7 @@ package io.svcgate.gateway;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.svcgate.gateway.bridge.BridgeVerticle;
 import io.svcgate.gateway.bus.EventCodec;
 import io.svcgate.gateway.bus.LocalCodec;
 import io.svcgate.gateway.config.ConfigException;
@@ -71,6 +72,7 @@ public final class Gateway {
   private final List<HttpVerticle> http = new ArrayList<>();
   private final AtomicBoolean stopped = new AtomicBoolean();
   private StateVerticle state;
+  private SimulatorVerticle simulator;
   private String stateDeployment;
 
   private Gateway(GatewayConfig config, Vertx vertx, PrometheusMeterRegistry registry, History history) {
@@ -129,13 +131,13 @@ public final class Gateway {
     ClusterState cs = recover(nodename);
     state = new StateVerticle(new StateVerticle.StateOptions(nodename, config.duration(ConfigKey.HB_TIMEOUT),
         config.duration(ConfigKey.WAIT_MAX), config.integer(ConfigKey.WAIT_MAX_WAITS),
-        config.integer(ConfigKey.INGEST_MAX_PENDING), config.longValue(ConfigKey.HISTORY_SNAPSHOT_EVERY)),
+        config.integer(ConfigKey.INGEST_MAX_PENDING), config.longValue(ConfigKey.HISTORY_SNAPSHOT_EVERY), config.bool(ConfigKey.BUS_PUBLISH_EVENTS)),
         cs, history, metrics);
     hooks = new Hooks(HooksOptions.of(Path.of(config.string(ConfigKey.HOOKS_FILE)))
         .withTimeout(config.duration(ConfigKey.HOOKS_TIMEOUT))
         .withMaxRunning(config.integer(ConfigKey.HOOKS_MAX_RUNNING))
         .withQueue(config.integer(ConfigKey.HOOKS_QUEUE)));
-    hooksConsumer = bus.<Event>localConsumer(Addresses.EVENTS, m -> hooks.submit(m.body()));
+    hooksConsumer = bus.<Event>localConsumer(Addresses.EVENT_FEED, m -> hooks.submit(m.body()));
 
     Map<String, String> tokens = new LinkedHashMap<>();
     for (String t : config.list(ConfigKey.AUTH_TOKENS)) {
@@ -172,10 +174,15 @@ public final class Gateway {
       http.add(h);
       f = f.compose(v -> vertx.deployVerticle(h).map(id -> deployed(httpIds, id)));
     }
+    if (config.isSet(ConfigKey.BRIDGE_PORT)) {
+      BridgeVerticle bridge = new BridgeVerticle(config.string(ConfigKey.BRIDGE_HOST), config.port(ConfigKey.BRIDGE_PORT));
+      f = f.compose(v -> vertx.deployVerticle(bridge).map(id -> deployed(inputs, id)));
+    }
     int simulate = config.integer(ConfigKey.SIMULATE);
     if (simulate > 0) {
-      f = f.compose(v -> vertx.deployVerticle(new SimulatorVerticle(simulate, config.integer(ConfigKey.SIMULATE_SERVICES),
-          config.duration(ConfigKey.SIMULATE_INTERVAL), System.nanoTime())).map(id -> deployed(inputs, id)));
+      simulator = new SimulatorVerticle(simulate, config.integer(ConfigKey.SIMULATE_SERVICES),
+          config.duration(ConfigKey.SIMULATE_INTERVAL), System.nanoTime());
+      f = f.compose(v -> vertx.deployVerticle(simulator).map(id -> deployed(inputs, id)));
     }
     return f;
   }
@@ -233,6 +240,11 @@ public final class Gateway {
 
   public History history() {
     return history;
+  }
+
+  /** The built-in simulator, or null when not simulating. */
+  public SimulatorVerticle simulator() {
+    return simulator;
   }
 
   public Hooks hooks() {

@@ -42,6 +42,7 @@ public enum ConfigKey {
   JMX_ACCESS_FILE("jmx.access-file", "", "JMX access file (readonly / readwrite roles)"),
   JMX_TLS("jmx.tls", "false", "remote JMX over TLS (JSSE system properties give the key store)"),
   JMX_NOTIFY_PATCHES("jmx.notify-patches", "false", "send JMX notifications for patch events too"),
+  BUS_PUBLISH_EVENTS("bus.publish-events", "true", "publish every event envelope as JSON on the event-bus address svcgate.events"),
   BRIDGE_PORT("bridge.port", "", "TCP event-bus bridge port; empty = off"),
   BRIDGE_HOST("bridge.host", "127.0.0.1", "TCP event-bus bridge bind address"),
   SIMULATE("simulate", "0", "run the built-in simulator with this many nodes"),

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The live event feed of one HTTP verticle: one local consumer of
- * {@link Addresses#EVENTS} fanned out to its subscribers, and the replay from the
+ * {@link Addresses#EVENT_FEED} fanned out to its subscribers, and the replay from the
  * history that lets a subscriber start after any id with no gap and no duplicate.
  *
  * <p>A subscriber is registered before its replay begins: what is published
@@ -49,7 +49,7 @@ final class EventFeed {
   }
 
   Future<Void> start() {
-    consumer = vertx.eventBus().localConsumer(Addresses.EVENTS, m -> dispatch(m.body()));
+    consumer = vertx.eventBus().localConsumer(Addresses.EVENT_FEED, m -> dispatch(m.body()));
     return consumer.completion();
   }
 

@@ -16,6 +16,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +48,7 @@ public final class SimulatorVerticle extends VerticleBase {
   private final DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(30_000);
   private MessageConsumer<JsonObject> askFull;
   private long timer = -1;
+  private volatile boolean paused;
 
   /**
    * @param nodes    how many nodes
@@ -78,8 +80,9 @@ public final class SimulatorVerticle extends VerticleBase {
     long tick = Math.max(1, interval.toMillis() / Math.max(1, nodes));
     int[] next = {0};
     timer = vertx.setPeriodic(tick, t -> {
-      SimNode s = sims.get(next[0]++ % sims.size());
-      send(s);
+      if (!paused) {
+        send(sims.get(next[0]++ % sims.size()));
+      }
     });
     LOG.info("simulating {} nodes with {} services each, one heartbeat per node every {} ms",
         nodes, services, interval.toMillis());
@@ -90,6 +93,34 @@ public final class SimulatorVerticle extends VerticleBase {
   public Future<?> stop() {
     vertx.cancelTimer(timer);
     return askFull.unregister();
+  }
+
+  /**
+   * Stops sending and completes once nothing is in flight, with each node's own
+   * truth: its node data as it last described it (copies), by node name.
+   */
+  public Future<Map<String, ObjectNode>> pauseAndSnapshot() {
+    io.vertx.core.Promise<Map<String, ObjectNode>> p = io.vertx.core.Promise.promise();
+    context.runOnContext(v -> {
+      paused = true;
+      whenIdle(p);
+    });
+    return p.future();
+  }
+
+  private void whenIdle(io.vertx.core.Promise<Map<String, ObjectNode>> p) {
+    if (sims.stream().anyMatch(s -> s.inFlight)) {
+      vertx.setTimer(5, t -> whenIdle(p));
+      return;
+    }
+    Map<String, ObjectNode> out = new java.util.LinkedHashMap<>();
+    sims.forEach(s -> out.put(s.name, s.data.deepCopy()));
+    p.complete(out);
+  }
+
+  /** Sends again after {@link #pauseAndSnapshot()}. */
+  public void resume() {
+    paused = false;
   }
 
   private void send(SimNode s) {
@@ -273,7 +304,6 @@ public final class SimulatorVerticle extends VerticleBase {
       patch.set("gen", genMap());
       ArrayNode list = patch.putObject("deltas").putArray(Long.toString(gen));
       stanzas.forEach(list::add);
-      data.set("gen", genMap());
       out.add(patch);
       if (event != null) {
         event.set("monitor", data.path("monitor").deepCopy());

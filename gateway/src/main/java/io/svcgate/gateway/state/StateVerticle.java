@@ -43,14 +43,14 @@ import org.slf4j.LoggerFactory;
 /**
  * The only writer of the cluster state. Deployed with exactly one instance: it
  * applies heartbeat messages, numbers every change, appends it to the history,
- * publishes it on {@link Addresses#EVENTS} once durable, answers queries and
+ * publishes it on {@link Addresses#EVENT_FEED} (and as JSON on {@link Addresses#EVENTS}) once durable, answers queries and
  * resolves waits. Everything here runs on this verticle's event loop; the disk
  * work happens in the {@link History}'s own thread.
  */
 public final class StateVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(StateVerticle.class);
-  private static final DeliveryOptions EVENT_DELIVERY = new DeliveryOptions().setCodecName(EventCodec.NAME);
+  private static final DeliveryOptions EVENT_DELIVERY = new DeliveryOptions().setCodecName(EventCodec.NAME).setLocalOnly(true);
 
   private final StateOptions options;
   private final History history;
@@ -237,7 +237,10 @@ public final class StateVerticle extends VerticleBase {
   private void publish(List<Event> events) {
     Set<Path> touched = new HashSet<>();
     for (Event e : events) {
-      vertx.eventBus().publish(Addresses.EVENTS, e, EVENT_DELIVERY);
+      vertx.eventBus().publish(Addresses.EVENT_FEED, e, EVENT_DELIVERY);
+      if (options.publishJson()) {
+        vertx.eventBus().publish(Addresses.EVENTS, new JsonObject(Buffer.buffer(e.json())));
+      }
       metrics.eventEmitted(e.kind(), e.eventId());
       metrics.lastEventId(e.id());
       for (var s : e.stanzas()) {
@@ -476,7 +479,7 @@ public final class StateVerticle extends VerticleBase {
 
   /** Options of the state verticle. */
   public record StateOptions(String nodename, Duration hbTimeout, Duration waitMax, int maxWaits,
-                             int maxPendingDurable, long snapshotEvery) {
+                             int maxPendingDurable, long snapshotEvery, boolean publishJson) {
   }
 
   /** For tests: the reason label of an invalid message. */
