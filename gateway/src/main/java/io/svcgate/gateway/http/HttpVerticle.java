@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.svcgate.gateway.Addresses;
 import io.svcgate.gateway.bus.LocalCodec;
 import io.svcgate.gateway.metrics.GatewayMetrics;
+import io.svcgate.gateway.metrics.RejectionLog;
+import io.svcgate.gateway.metrics.RejectionLog;
 import io.svcgate.gateway.state.ApplyReply;
 import io.svcgate.gateway.state.StatusReply;
 import io.svcgate.gateway.state.WaitRequest;
@@ -483,6 +485,7 @@ public final class HttpVerticle extends VerticleBase {
         msgs.add(HeartbeatMessage.parse(items.get(i)));
       } catch (InvalidMessageException e) {
         metrics.heartbeatRejected(e.reason());
+        RejectionLog.log(e.reason(), items.get(i).path("nodename").asText(null), e.getMessage());
         String where = items.size() > 1 ? "message " + i + ": " : "";
         throw new HttpError(400, where + e.getMessage(), new JsonObject().put("reason", e.reason()));
       }
@@ -522,6 +525,7 @@ public final class HttpVerticle extends VerticleBase {
       m = HeartbeatMessage.parse(body);
     } catch (InvalidMessageException e) {
       metrics.heartbeatRejected(e.reason());
+      RejectionLog.log(e.reason(), body.path("nodename").asText(null), e.getMessage());
       throw new HttpError(400, e.getMessage(), new JsonObject().put("reason", e.reason()));
     }
     if (!(m instanceof HeartbeatMessage.NodeEvent)) {

@@ -3,6 +3,7 @@ package io.svcgate.gateway.ingest;
 import io.svcgate.gateway.Addresses;
 import io.svcgate.gateway.bus.LocalCodec;
 import io.svcgate.gateway.metrics.GatewayMetrics;
+import io.svcgate.gateway.metrics.RejectionLog;
 import io.svcgate.gateway.state.ApplyReply;
 import io.svcgate.state.HeartbeatMessage;
 import io.svcgate.state.InvalidMessageException;
@@ -48,6 +49,7 @@ public final class IngestVerticle extends VerticleBase {
       hb = HeartbeatMessage.parse(bytes(msg.body()));
     } catch (InvalidMessageException e) {
       metrics.heartbeatRejected(e.reason());
+      RejectionLog.log(e.reason(), null, e.getMessage());
       msg.fail(400, e.getMessage());
       return;
     }

@@ -8,6 +8,7 @@ import io.svcgate.gateway.bus.LocalCodec;
 import io.svcgate.gateway.history.History;
 import io.svcgate.gateway.history.HistoryBacklogFullException;
 import io.svcgate.gateway.metrics.GatewayMetrics;
+import io.svcgate.gateway.metrics.RejectionLog;
 import io.svcgate.state.ApplyOutcome;
 import io.svcgate.state.ClusterState;
 import io.svcgate.state.Event;
@@ -147,11 +148,13 @@ public final class StateVerticle extends VerticleBase {
       case REFUSED -> new ApplyReply(403, 0, node, outcome.merged(), outcome.error());
     };
     if (r.status() != 202) {
-      metrics.heartbeatRejected(switch (r.status()) {
+      String reason = switch (r.status()) {
         case 409 -> "out_of_sequence";
         case 403 -> "unknown_node";
         default -> "bad_stanza";
-      });
+      };
+      metrics.heartbeatRejected(reason);
+      RejectionLog.log(reason, node, r.error());
     }
     countApplied(hb, outcome);
     if (outcome.askFull()) {
