@@ -1,6 +1,5 @@
 package io.svcgate.gateway;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.svcgate.gateway.bridge.BridgeVerticle;
 import io.svcgate.gateway.bus.EventCodec;
@@ -11,6 +10,7 @@ import io.svcgate.gateway.config.GatewayConfig;
 import io.svcgate.gateway.http.HttpOptions;
 import io.svcgate.gateway.http.HttpVerticle;
 import io.svcgate.gateway.ingest.IngestVerticle;
+import io.svcgate.gateway.management.ManagementVerticle;
 import io.svcgate.gateway.metrics.GatewayMetrics;
 import io.svcgate.gateway.sim.SimulatorVerticle;
 import io.svcgate.gateway.state.ApplyReply;
@@ -95,8 +95,8 @@ public final class Gateway {
           .setMaxEvents(config.longValue(ConfigKey.HISTORY_MAX_EVENTS))
           .setMaxAge(config.duration(ConfigKey.HISTORY_MAX_AGE))
           .setRetentionInterval(config.duration(ConfigKey.HISTORY_RETENTION_INTERVAL)));
-      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      Vertx vertx = Vertx.builder().with(new VertxOptions()).build();
+      PrometheusMeterRegistry registry = GatewayMetrics.prometheusRegistry();
+      Vertx vertx = GatewayMetrics.vertx(new VertxOptions(), registry);
       g = new Gateway(config, vertx, registry, history);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
@@ -174,6 +174,7 @@ public final class Gateway {
       http.add(h);
       f = f.compose(v -> vertx.deployVerticle(h).map(id -> deployed(httpIds, id)));
     }
+    f = f.compose(v -> vertx.deployVerticle(new ManagementVerticle(this)).map(id -> deployed(inputs, id)));
     if (config.isSet(ConfigKey.BRIDGE_PORT)) {
       BridgeVerticle bridge = new BridgeVerticle(config.string(ConfigKey.BRIDGE_HOST), config.port(ConfigKey.BRIDGE_PORT));
       f = f.compose(v -> vertx.deployVerticle(bridge).map(id -> deployed(inputs, id)));

@@ -9,7 +9,7 @@ public interface EventHistoryMXBean {
   /** Most events kept ({@code history.max-events}). */
   long getCapacity();
 
-  /** Id of the oldest event kept; 0 when the history is empty. */
+  /** Id of the oldest event kept; {@code LastId + 1} when the history is empty. */
   long getOldestId();
 
   /** Id of the last event. */

@@ -1,9 +1,10 @@
 package io.svcgate.jmx;
 
 import java.lang.management.ManagementFactory;
-import java.util.LinkedHashSet;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.management.InstanceAlreadyExistsException;
 import javax.management.InstanceNotFoundException;
 import javax.management.MBeanRegistrationException;
@@ -14,19 +15,33 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The MBeans one gateway registered on one MBeanServer. Registering a name this
- * registry already holds replaces the bean; unregistering a name it does not hold
- * does nothing, so both are idempotent. A name held by someone else (another gateway
- * in the same JVM) is left alone: the first holder keeps it, and this registry says
- * so in the log and in {@link #register}'s answer. {@link #close} unregisters
- * everything this registry holds. Thread-safe.
+ * The MBeans one gateway registers on one MBeanServer. Registering replaces whatever
+ * is registered under the name (the last registration wins: a gateway started in a
+ * JVM where an earlier one did not stop cleanly still shows its own beans);
+ * unregistering only removes a bean this registry registered and still holds, so a
+ * gateway that stops never removes another's. Both are idempotent. {@link #close}
+ * unregisters everything this registry holds. Thread-safe.
  */
 public final class MBeanRegistry implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(MBeanRegistry.class);
 
+  /** Who holds each name, across the registries of the JVM. */
+  private static final Map<Key, MBeanRegistry> HOLDERS = new ConcurrentHashMap<>();
+
+  private record Key(MBeanServer server, ObjectName name) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key k && k.server == server && k.name.equals(name);
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(server) * 31 + name.hashCode();
+    }
+  }
+
   private final MBeanServer server;
-  private final Set<ObjectName> held = new LinkedHashSet<>();
 
   public MBeanRegistry(MBeanServer server) {
     this.server = server;
@@ -42,52 +57,64 @@ public final class MBeanRegistry implements AutoCloseable {
   }
 
   /**
-   * Registers (or replaces) {@code bean} under {@code name}.
+   * Registers {@code bean} under {@code name}, replacing what is there.
    *
-   * @return true when the bean is registered; false when another owner holds the name
    * @throws IllegalArgumentException when the bean is not a compliant MBean
+   * @throws IllegalStateException    when the MBeanServer refuses it
    */
-  public synchronized boolean register(ObjectName name, Object bean) {
-    if (held.remove(name)) {
-      unregisterQuietly(name);
-    }
-    try {
-      server.registerMBean(bean, name);
-      held.add(name);
-      return true;
-    } catch (InstanceAlreadyExistsException e) {
-      LOG.warn("MBean {} is already registered by someone else in this JVM (another gateway?); "
-          + "this gateway's bean is not registered", name);
-      return false;
-    } catch (NotCompliantMBeanException e) {
-      throw new IllegalArgumentException(bean.getClass().getName() + " is not a compliant MBean: " + e.getMessage());
-    } catch (MBeanRegistrationException e) {
-      throw new IllegalStateException("registering " + name + " failed: " + e.getMessage(), e);
+  public void register(ObjectName name, Object bean) {
+    Key key = new Key(server, name);
+    synchronized (HOLDERS) {
+      MBeanRegistry previous = HOLDERS.remove(key);
+      if (server.isRegistered(name)) {
+        if (previous != this) {
+          LOG.warn("MBean {} was registered by someone else in this JVM (another gateway?); replacing it", name);
+        }
+        unregisterQuietly(name);
+      }
+      try {
+        server.registerMBean(bean, name);
+        HOLDERS.put(key, this);
+      } catch (InstanceAlreadyExistsException e) {
+        throw new IllegalStateException(name + " was registered again while being replaced");
+      } catch (NotCompliantMBeanException e) {
+        throw new IllegalArgumentException(bean.getClass().getName() + " is not a compliant MBean: " + e.getMessage());
+      } catch (MBeanRegistrationException e) {
+        throw new IllegalStateException("registering " + name + " failed: " + e.getMessage(), e);
+      }
     }
   }
 
   /** Unregisters {@code name} when this registry holds it; does nothing otherwise. */
-  public synchronized void unregister(ObjectName name) {
-    if (held.remove(name)) {
-      unregisterQuietly(name);
+  public void unregister(ObjectName name) {
+    synchronized (HOLDERS) {
+      if (HOLDERS.remove(new Key(server, name), this)) {
+        unregisterQuietly(name);
+      }
     }
   }
 
   /** Whether this registry holds {@code name}. */
-  public synchronized boolean holds(ObjectName name) {
-    return held.contains(name);
+  public boolean holds(ObjectName name) {
+    return HOLDERS.get(new Key(server, name)) == this;
   }
 
-  /** The names this registry holds, in registration order. */
-  public synchronized List<ObjectName> names() {
-    return List.copyOf(held);
+  /** The names this registry holds. */
+  public List<ObjectName> names() {
+    List<ObjectName> out = new ArrayList<>();
+    HOLDERS.forEach((k, r) -> {
+      if (r == this) {
+        out.add(k.name());
+      }
+    });
+    return out;
   }
 
   private void unregisterQuietly(ObjectName name) {
     try {
       server.unregisterMBean(name);
     } catch (InstanceNotFoundException e) {
-      // someone unregistered it behind our back: it is gone, which is what we want
+      // someone unregistered it meanwhile: it is gone, which is what we want
     } catch (MBeanRegistrationException e) {
       LOG.warn("unregistering {} failed", name, e);
     }
@@ -95,8 +122,8 @@ public final class MBeanRegistry implements AutoCloseable {
 
   /** Unregisters every bean this registry holds. */
   @Override
-  public synchronized void close() {
-    for (ObjectName n : List.copyOf(held)) {
+  public void close() {
+    for (ObjectName n : names()) {
       unregister(n);
     }
   }

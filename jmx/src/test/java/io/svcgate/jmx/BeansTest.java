@@ -35,7 +35,7 @@ class BeansTest {
 
   @BeforeEach
   void register() {
-    assertThat(registry.register(ObjectNames.GATEWAY, gateway)).isTrue();
+    registry.register(ObjectNames.GATEWAY, gateway);
     registry.register(ObjectNames.EVENT_HISTORY, new EventHistoryBean(new Fakes.History()));
     registry.register(ObjectNames.STREAMS, new StreamsBean(new Fakes.Streams()));
     registry.register(ObjectNames.HOOKS, new HooksBean(new Fakes.Hooks(), Duration.ofSeconds(1)));
@@ -172,23 +172,29 @@ class BeansTest {
   }
 
   @Test
-  void registrationIsIdempotentAndLeavesOtherOwnersAlone() throws Exception {
+  void registrationIsIdempotentAndTheLastRegistrationWins() throws Exception {
     ObjectName n2 = ObjectNames.node("n2");
-    assertThat(registry.register(n2, new NodeBean(nodeSource, Duration.ofSeconds(1)))).isTrue();
-    assertThat(registry.register(n2, new NodeBean(nodeSource, Duration.ofSeconds(1)))).isTrue();
+    registry.register(n2, new NodeBean(nodeSource, Duration.ofSeconds(1)));
+    registry.register(n2, new NodeBean(nodeSource, Duration.ofSeconds(1)));
     assertThat(server.queryNames(ObjectNames.NODES, null)).containsExactlyInAnyOrder(ObjectNames.node("n1"), n2);
+    assertThat(registry.holds(n2)).isTrue();
 
+    // another gateway in the same JVM takes the name over; the first one's stop leaves it alone
     MBeanRegistry other = new MBeanRegistry(server);
-    assertThat(other.register(n2, new NodeBean(nodeSource, Duration.ofSeconds(1)))).isFalse();
-    other.unregister(n2);
-    other.close();
+    other.register(n2, new NodeBean(new Fakes.Node(), Duration.ofSeconds(1)));
+    assertThat(registry.holds(n2)).isFalse();
+    assertThat(other.holds(n2)).isTrue();
+    registry.unregister(n2);
     assertThat(server.isRegistered(n2)).isTrue();
-
-    registry.unregister(n2);
-    registry.unregister(n2);
+    other.close();
     assertThat(server.isRegistered(n2)).isFalse();
+    other.unregister(n2);
+
+    assertThat(registry.names()).containsExactlyInAnyOrder(ObjectNames.GATEWAY, ObjectNames.EVENT_HISTORY,
+        ObjectNames.STREAMS, ObjectNames.HOOKS, ObjectNames.node("n1"));
     registry.close();
     assertThat(server.queryNames(new ObjectName("svcgate:*"), null)).isEmpty();
+    assertThat(registry.names()).isEmpty();
   }
 
   @Test

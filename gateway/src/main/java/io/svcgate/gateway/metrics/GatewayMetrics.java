@@ -1,28 +1,57 @@
 package io.svcgate.gateway.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.svcgate.gateway.hooks.HookStats;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
 
 /**
  * The gateway's own meters (jmx-metrics.md, "Prometheus metrics") and the totals
- * that JMX reads. Thread-safe: any verticle or thread may count. Labels are bounded:
- * node names by the cluster, event ids by what nodes send (capped at
- * {@link #MAX_EVENT_IDS} distinct values, beyond which they count as {@code other}),
- * reasons by a fixed set.
+ * that JMX reads. Thread-safe: any verticle or thread may count.
+ *
+ * <p>Labels are bounded (docs/metrics.md): {@code nodename} by the cluster, and at
+ * most {@link #MAX_NODE_LABELS} distinct values, beyond which new names count as
+ * {@code other} (a forgotten node frees its value); {@code eventid} by the catalogue,
+ * at most {@link #MAX_EVENT_IDS} distinct values, then {@code other}; {@code kind},
+ * {@code reason}, {@code status}, {@code format}, {@code result} by fixed sets. Never
+ * a path, a client address or a free-form string.
  */
-public final class GatewayMetrics {
+public final class GatewayMetrics implements AutoCloseable {
 
   /** Distinct {@code eventid} label values before new ones count as {@code other}. */
   public static final int MAX_EVENT_IDS = 200;
+  /** Distinct {@code nodename} label values before new ones count as {@code other}. */
+  public static final int MAX_NODE_LABELS = 1000;
+  /** The label value of what is beyond a bound. */
+  public static final String OTHER = "other";
 
   public static final String HEARTBEATS_RECEIVED = "svcgate.heartbeats.received";
   public static final String HEARTBEATS_REJECTED = "svcgate.heartbeats.rejected";
@@ -39,6 +68,17 @@ public final class GatewayMetrics {
   public static final String HOOK_RUNS = "svcgate.hook.runs";
   public static final String SLOW_CONSUMER_DISCONNECTS = "svcgate.slow.consumer.disconnects";
 
+  /** Histogram buckets of {@code svcgate_ingest_latency_seconds}: 100 µs to 10 s. */
+  static final Duration[] INGEST_BUCKETS = {Duration.ofNanos(100_000), Duration.ofNanos(250_000),
+      Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofNanos(2_500_000), Duration.ofMillis(5),
+      Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
+      Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500),
+      Duration.ofSeconds(5), Duration.ofSeconds(10)};
+  /** Histogram buckets of {@code svcgate_wait_seconds}: 10 ms to 1 h. */
+  static final Duration[] WAIT_BUCKETS = {Duration.ofMillis(10), Duration.ofMillis(100), Duration.ofSeconds(1),
+      Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ofSeconds(30), Duration.ofMinutes(1),
+      Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofMinutes(30), Duration.ofHours(1)};
+
   private final MeterRegistry registry;
   private final LongAdder heartbeatsReceived = new LongAdder();
   private final LongAdder heartbeatsRejected = new LongAdder();
@@ -51,12 +91,19 @@ public final class GatewayMetrics {
   private final AtomicLong sseSubscribers = new AtomicLong();
   private final AtomicLong ndjsonSubscribers = new AtomicLong();
   private final AtomicLong waiters = new AtomicLong();
+  private final AtomicLong beatingNodes = new AtomicLong();
+  private final AtomicLong staleNodes = new AtomicLong();
   private final ConcurrentMap<String, Counter> counters = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, Boolean> eventIds = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, Boolean> nodeLabels = new ConcurrentHashMap<>();
   private final Counter slowConsumerCounter;
   private final Timer ingestLatency;
   private final Timer waitSatisfied;
   private final Timer waitTimeout;
+  // strong references to what gauges and function counters read (Micrometer keeps weak ones)
+  private volatile LongSupplier historySize = () -> 0;
+  private volatile HookStats hookStats;
+  private JvmGcMetrics gcMetrics;
 
   public GatewayMetrics() {
     this(new SimpleMeterRegistry());
@@ -66,6 +113,12 @@ public final class GatewayMetrics {
     this.registry = registry;
     Gauge.builder(EVENT_LAST_ID, lastEventId, AtomicLong::get)
         .description("id of the last event emitted").register(registry);
+    Gauge.builder(HISTORY_EVENTS, this, m -> m.historySize.getAsLong())
+        .description("events kept in the history").register(registry);
+    Gauge.builder(NODES, beatingNodes, AtomicLong::get)
+        .description("nodes known, by liveness").tag("status", "beating").register(registry);
+    Gauge.builder(NODES, staleNodes, AtomicLong::get)
+        .description("nodes known, by liveness").tag("status", "stale").register(registry);
     Gauge.builder(STREAM_SUBSCRIBERS, sseSubscribers, AtomicLong::get)
         .description("live stream subscribers").tag("format", "sse").register(registry);
     Gauge.builder(STREAM_SUBSCRIBERS, ndjsonSubscribers, AtomicLong::get)
@@ -76,20 +129,90 @@ public final class GatewayMetrics {
         .description("streams ended because their subscriber did not read").register(registry);
     ingestLatency = Timer.builder(INGEST_LATENCY)
         .description("from a heartbeat received to its event published")
-        .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(10_000))
-        .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
+        .serviceLevelObjectives(INGEST_BUCKETS).register(registry);
     waitSatisfied = waitTimer("satisfied");
     waitTimeout = waitTimer("timeout");
   }
 
   private Timer waitTimer(String result) {
     return Timer.builder(WAIT_SECONDS).description("duration of waits by result").tag("result", result)
-        .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
-        .maximumExpectedValue(Duration.ofHours(1)).register(registry);
+        .serviceLevelObjectives(WAIT_BUCKETS).register(registry);
+  }
+
+  /**
+   * The registry {@code /metrics} serves: Prometheus text exposition that
+   * {@code promtool check metrics} accepts. Two JVM meters of Micrometer break its
+   * naming rules and are changed here, before anything registers: {@code system.cpu.count}
+   * becomes {@code system_cpus} (a gauge may not end in {@code _count}), and
+   * {@code process.cpu.time} (nanoseconds) gives way to the conventional
+   * {@code process_cpu_seconds_total} that {@link #bindJvm} registers.
+   */
+  public static PrometheusMeterRegistry prometheusRegistry() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.config()
+        .meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")))
+        .meterFilter(new MeterFilter() {
+          @Override
+          public Meter.Id map(Meter.Id id) {
+            return id.getName().equals("system.cpu.count") ? id.withName("system.cpus") : id;
+          }
+        });
+    return registry;
+  }
+
+  /**
+   * A Vert.x instance whose own metrics (HTTP server, event bus, pools) go to
+   * {@code registry}, with bounded labels: HTTP method, status code and route (the
+   * router's patterns, never the raw path), pool type and name, event-bus side.
+   */
+  public static Vertx vertx(VertxOptions options, MeterRegistry registry) {
+    MicrometerMetricsOptions mo = new MicrometerMetricsOptions().setEnabled(true)
+        .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE,
+            Label.POOL_NAME, Label.EB_SIDE));
+    return Vertx.builder().with(new VertxOptions(options).setMetricsOptions(mo))
+        .withMetrics(new MicrometerMetricsFactory(registry)).build();
   }
 
   public MeterRegistry registry() {
     return registry;
+  }
+
+  /** Binds the JVM's meters (memory, GC, threads, CPU, class loading); {@link #close} unbinds GC. */
+  public synchronized void bindJvm() {
+    if (gcMetrics != null) {
+      return;
+    }
+    new JvmMemoryMetrics().bindTo(registry);
+    gcMetrics = new JvmGcMetrics();
+    gcMetrics.bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+      FunctionCounter.builder("process.cpu", os, o -> o.getProcessCpuTime() / 1e9).baseUnit("seconds")
+          .description("CPU time used by the gateway's process").register(registry);
+    }
+    new ClassLoaderMetrics().bindTo(registry);
+  }
+
+  /** What {@code svcgate_history_events} reads. */
+  public void historySize(LongSupplier size) {
+    historySize = size;
+  }
+
+  /** Binds {@code svcgate_hook_runs_total{result}} to the hooks' counters. */
+  public synchronized void hooks(HookStats stats) {
+    if (hookStats != null) {
+      return;
+    }
+    hookStats = stats;
+    hookRuns(stats, "ok", HookStats::ok);
+    hookRuns(stats, "failed", HookStats::failures);
+    hookRuns(stats, "timeout", HookStats::timeouts);
+  }
+
+  private void hookRuns(HookStats stats, String result, ToDoubleFunction<HookStats> f) {
+    FunctionCounter.builder(HOOK_RUNS, stats, f).description("hook runs finished, by result")
+        .tag("result", result).register(registry);
   }
 
   /** Registers a gauge on an object the caller keeps a strong reference to. */
@@ -98,15 +221,32 @@ public final class GatewayMetrics {
   }
 
   private Counter counter(String name, String description, String... tags) {
-    String key = name + String.join("\u0000", tags);
+    String key = name + '\u0000' + String.join("\u0000", tags);
     return counters.computeIfAbsent(key, k -> Counter.builder(name).description(description).tags(tags).register(registry));
   }
 
-  public void heartbeatReceived(String nodename, String kind) {
-    heartbeatsReceived.increment();
-    counter(HEARTBEATS_RECEIVED, "heartbeat messages received", "nodename", nodename, "kind", kind).increment();
+  private String nodeLabel(String nodename) {
+    if (nodename == null || nodename.isEmpty()) {
+      return OTHER;
+    }
+    if (nodeLabels.containsKey(nodename)) {
+      return nodename;
+    }
+    if (nodeLabels.size() >= MAX_NODE_LABELS) {
+      return OTHER;
+    }
+    nodeLabels.putIfAbsent(nodename, Boolean.TRUE);
+    return nodename;
   }
 
+  /** A heartbeat message received ({@code kind}: full, patch, ping, event). */
+  public void heartbeatReceived(String nodename, String kind) {
+    heartbeatsReceived.increment();
+    counter(HEARTBEATS_RECEIVED, "heartbeat messages received", "nodename", nodeLabel(nodename), "kind", kind)
+        .increment();
+  }
+
+  /** A heartbeat message rejected; {@code reason} is a label of a fixed set. */
   public void heartbeatRejected(String reason) {
     heartbeatsRejected.increment();
     counter(HEARTBEATS_REJECTED, "heartbeat messages rejected, by reason", "reason", reason).increment();
@@ -114,7 +254,7 @@ public final class GatewayMetrics {
 
   public void patchesApplied(String nodename, int generations) {
     patchesApplied.add(generations);
-    counter(PATCHES_APPLIED, "patch generations applied", "nodename", nodename).increment(generations);
+    counter(PATCHES_APPLIED, "patch generations applied", "nodename", nodeLabel(nodename)).increment(generations);
   }
 
   public void fullApplied() {
@@ -123,9 +263,10 @@ public final class GatewayMetrics {
 
   public void resync(String nodename) {
     resyncs.increment();
-    counter(RESYNCS, "times a node was asked for a full", "nodename", nodename).increment();
+    counter(RESYNCS, "times a node was asked for a full", "nodename", nodeLabel(nodename)).increment();
   }
 
+  /** An event emitted; {@code eventId} is null for patches (label {@code eventid=""}). */
   public void eventEmitted(String kind, String eventId) {
     eventsEmitted.increment();
     if (eventId == null) {
@@ -135,7 +276,7 @@ public final class GatewayMetrics {
     String label = eventId;
     if (!eventIds.containsKey(eventId)) {
       if (eventIds.size() >= MAX_EVENT_IDS) {
-        label = "other";
+        label = OTHER;
       } else {
         eventIds.putIfAbsent(eventId, Boolean.TRUE);
       }
@@ -148,11 +289,11 @@ public final class GatewayMetrics {
   }
 
   public void ingestLatency(long nanos) {
-    ingestLatency.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    ingestLatency.record(nanos, TimeUnit.NANOSECONDS);
   }
 
   public void waitFinished(boolean satisfied, long nanos) {
-    (satisfied ? waitSatisfied : waitTimeout).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    (satisfied ? waitSatisfied : waitTimeout).record(nanos, TimeUnit.NANOSECONDS);
   }
 
   public void subscribers(String format, int delta) {
@@ -163,19 +304,27 @@ public final class GatewayMetrics {
     waiters.addAndGet(delta);
   }
 
+  /** The nodes known, by liveness, as last counted. */
+  public void nodes(long beating, long stale) {
+    beatingNodes.set(beating);
+    staleNodes.set(stale);
+  }
+
   public void slowConsumerDisconnect() {
     slowConsumerDisconnects.increment();
     slowConsumerCounter.increment();
   }
 
-  /** Removes the series labelled with a forgotten node. */
+  /** Removes the series labelled with a forgotten node and frees its label value. */
   public void forgetNode(String nodename) {
-    registry.getMeters().stream()
+    List<Meter> gone = registry.getMeters().stream()
         .filter(m -> nodename.equals(m.getId().getTag("nodename")))
-        .forEach(m -> {
-          registry.remove(m);
-          counters.values().remove(m);
-        });
+        .toList();
+    for (Meter m : gone) {
+      registry.remove(m);
+      counters.values().remove(m);
+    }
+    nodeLabels.remove(nodename);
   }
 
   public long heartbeatsReceived() {
@@ -216,5 +365,14 @@ public final class GatewayMetrics {
 
   public long slowConsumerDisconnects() {
     return slowConsumerDisconnects.sum();
+  }
+
+  /** Unbinds what holds JVM-wide listeners (the GC notifications). */
+  @Override
+  public synchronized void close() {
+    if (gcMetrics != null) {
+      gcMetrics.close();
+      gcMetrics = null;
+    }
   }
 }
