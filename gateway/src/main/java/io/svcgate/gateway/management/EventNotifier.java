@@ -48,6 +48,9 @@ final class EventNotifier implements AutoCloseable {
       t.setDaemon(true);
       return t;
     }, (r, ex) -> {
+      if (ex.isShutdown()) {
+        return;
+      }
       long n = dropped.incrementAndGet();
       if (n == 1 || n % 1000 == 0) {
         LOG.warn("JMX listeners are {} notifications behind: {} dropped so far (catch up with eventsAfter)", QUEUE, n);

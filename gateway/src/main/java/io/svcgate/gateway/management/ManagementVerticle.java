@@ -102,7 +102,10 @@ public final class ManagementVerticle extends VerticleBase {
     }).compose(v -> remoteOptions == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
       remote = RemoteJmx.start(registry.server(), remoteOptions);
       return null;
-    }, false)).onFailure(err -> LOG.error("management did not start: {}", err.getMessage()));
+    }, false)).recover(err -> {
+      LOG.error("management did not start: {}", err.getMessage());
+      return release().transform(x -> Future.failedFuture(err));
+    });
   }
 
   private static JsonNode section(StatusReply r) {
@@ -135,26 +138,32 @@ public final class ManagementVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    return release();
+  }
+
+  /** Stops following events, unregisters every bean, closes remote JMX; after a failed start too. */
+  private Future<Void> release() {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
+      timer = -1;
     }
-    if (nodes != null) {
-      nodes.close();
-    }
-    registry.close();
-    if (notifier != null) {
-      notifier.close();
-    }
-    gateway.metrics().close();
-    Future<?> unsubscribe = events == null ? Future.succeededFuture() : events.unregister();
-    RemoteJmx r = remote;
-    remote = null;
-    if (r == null) {
-      return unsubscribe;
-    }
-    return unsubscribe.eventually(() -> vertx.executeBlocking(() -> {
-      r.close();
-      return null;
-    }, false));
+    Future<Void> unsubscribe = events == null ? Future.succeededFuture() : events.unregister();
+    events = null;
+    return unsubscribe.eventually(() -> {
+      if (nodes != null) {
+        nodes.close();
+      }
+      registry.close();
+      if (notifier != null) {
+        notifier.close();
+      }
+      gateway.metrics().close();
+      RemoteJmx r = remote;
+      remote = null;
+      return r == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
+        r.close();
+        return null;
+      }, false);
+    }).mapEmpty();
   }
 }
