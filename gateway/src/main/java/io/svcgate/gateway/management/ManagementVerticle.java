@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The gateway's management face, as one verticle: registers the svcgate MBeans on the
- * platform MBeanServer (jmx-metrics.md), follows {@link Addresses#EVENTS} to emit JMX
+ * platform MBeanServer (jmx-metrics.md), follows {@link Addresses#EVENT_FEED} to emit JMX
  * notifications and keep the node beans in step with the nodes, opens remote JMX when
  * {@code jmx.port} is set, and binds the JVM, history and hooks meters. Stopping it
  * (undeploying, or closing Vert.x) unregisters every bean it registered and closes
@@ -93,7 +93,7 @@ public final class ManagementVerticle extends VerticleBase {
       if (hooks != null) {
         registry.register(ObjectNames.HOOKS, new HooksBean(CounterViews.hooks(hooks), TIMEOUT));
       }
-      events = vertx.eventBus().localConsumer(Addresses.EVENTS, m -> {
+      events = vertx.eventBus().localConsumer(Addresses.EVENT_FEED, m -> {
         notifier.onEvent(m.body());
         nodes.onEvent(m.body());
       });
