@@ -252,6 +252,11 @@ public final class Gateway {
     return hooks;
   }
 
+  /** The HTTP verticles, one per instance (all serve the same routes). */
+  public List<HttpVerticle> httpVerticles() {
+    return List.copyOf(http);
+  }
+
   /** The HTTP port bound (the first HTTP verticle's). */
   public int httpPort() {
     return http.isEmpty() ? -1 : http.get(0).actualPort();

@@ -32,6 +32,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -66,6 +67,7 @@ public final class HttpVerticle extends VerticleBase {
   private final FrameCache frames = new FrameCache();
   private EventFeed feed;
   private HttpServer server;
+  private Router router;
   private volatile boolean stopping;
 
   public HttpVerticle(HttpOptions options, EventLog log, GatewayMetrics metrics, BooleanSupplier ready,
@@ -82,10 +84,19 @@ public final class HttpVerticle extends VerticleBase {
     return server.actualPort();
   }
 
+  /**
+   * The routes this verticle serves, in the router's order (the access check and
+   * the not-found fallback have no path). Read by the test that holds openapi.yaml
+   * to the real API.
+   */
+  public List<Route> routes() {
+    return router.getRoutes();
+  }
+
   @Override
   public Future<?> start() {
     feed = new EventFeed(vertx, context, log, options.streamEvents());
-    Router router = Router.router(vertx);
+    router = Router.router(vertx);
     router.route().handler(this::authenticate);
     router.get("/health").handler(this::health);
     router.get("/metrics").handler(this::metrics);
