@@ -101,11 +101,25 @@ public final class Gateway {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    return g.deploy().map(v -> {
-      LOG.info("svcgate ready in {} ms: http://{}:{}/ , epoch {}", (System.nanoTime() - t0) / 1_000_000,
-          g.httpHost(), g.httpPort(), g.history.epoch());
-      return g;
-    }).recover(err -> g.stop().transform(x -> Future.failedFuture(err)));
+    Future<Void> deployed;
+    try {
+      deployed = g.deploy();
+    } catch (RuntimeException e) {
+      deployed = Future.failedFuture(e);
+    }
+    // Completed outside Vert.x: after a failed deploy, stop() closes Vert.x, and a
+    // continuation bound to one of its contexts would never run.
+    CompletableFuture<Gateway> started = new CompletableFuture<>();
+    deployed.onComplete(ar -> {
+      if (ar.succeeded()) {
+        LOG.info("svcgate ready in {} ms: http://{}:{}/ , epoch {}", (System.nanoTime() - t0) / 1_000_000,
+            g.httpHost(), g.httpPort(), g.history.epoch());
+        started.complete(g);
+      } else {
+        g.stop().onComplete(x -> started.completeExceptionally(ar.cause()));
+      }
+    });
+    return Future.fromCompletionStage(started);
   }
 
   private static String hostname() {

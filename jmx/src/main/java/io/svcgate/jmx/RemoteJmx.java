@@ -77,7 +77,12 @@ public final class RemoteJmx implements AutoCloseable {
     int port = options.port();
     Registry registry;
     if (port != 0) {
-      registry = LocateRegistry.createRegistry(port, csf, ssf);
+      try {
+        registry = LocateRegistry.createRegistry(port, csf, ssf);
+      } catch (ExportException e) {
+        throw new IOException("remote JMX cannot listen on " + options.host() + ":" + port + ": "
+            + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
+      }
     } else {
       // RMI never closes a listener it opened on port 0: pick a free port and use it as fixed
       for (int attempt = 1; ; attempt++) {

@@ -136,4 +136,21 @@ class RemoteJmxGatewayTest {
       Awaits.until("n1 needs a full", n1::isNeedsFull);
     }
   }
+
+  @Test
+  void badRemoteSettingsStopTheStartWithAClearMessage() throws Exception {
+    port = freePort();
+    assertThatThrownBy(() -> TestGateway.start(dir, Map.of(ConfigKey.JMX_PORT, Integer.toString(port),
+        ConfigKey.JMX_ACCESS_FILE, dir.resolve("jmx.access").toString())))
+        .hasMessageContaining("jmx.access-file needs jmx.password-file");
+    assertThat(JmxTest.PLATFORM.queryNames(new javax.management.ObjectName("svcgate:*"), null)).isEmpty();
+
+    // a port that is taken
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      assertThatThrownBy(() -> TestGateway.start(dir, Map.of(ConfigKey.JMX_PORT,
+          Integer.toString(taken.getLocalPort())))).hasMessageStartingWith("remote JMX cannot listen on 127.0.0.1:"
+          + taken.getLocalPort() + ": ").hasMessageContaining("in use");
+    }
+    assertThat(JmxTest.PLATFORM.queryNames(new javax.management.ObjectName("svcgate:*"), null)).isEmpty();
+  }
 }
