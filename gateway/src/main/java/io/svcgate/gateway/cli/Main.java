@@ -1,31 +1,90 @@
 package io.svcgate.gateway.cli;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * Entry point of the {@code svcgate} and {@code om} launchers: {@code serve} runs
- * the gateway; the other commands are clients of a running gateway (cli.md).
+ * the gateway; {@code node events|wait|ls} and {@code daemon status} are clients
+ * of a running gateway (cli.md, docs/cli.md).
+ *
+ * <p>Exit codes of the client commands: 0 done, 1 a wait timed out, 2 bad
+ * arguments (with a short usage or the precise message), 3 the gateway is
+ * unreachable or refuses. Messages go to stderr as one line prefixed with the
+ * program name, which is {@code om} when the system property
+ * {@code svcgate.program} says so (the {@code bin/om} launcher).
  */
 @Command(name = "svcgate", mixinStandardHelpOptions = true, version = "svcgate 0.1.0",
-    description = "Event gateway for OpenSVC clusters.",
-    subcommands = {ServeCommand.class})
-public final class Main {
+    description = "Event gateway for OpenSVC clusters: `serve` runs it, the other commands talk to it.",
+    subcommands = {ServeCommand.class, NodeCommand.class, DaemonCommand.class})
+public final class Main implements Callable<Integer> {
 
-  /** Builds the command line; tests run it with captured streams. */
+  @Spec
+  CommandSpec spec;
+
+  /** The name the program was called by: {@code svcgate} or {@code om}. */
+  public static String program() {
+    String p = System.getProperty("svcgate.program");
+    return p == null || p.isBlank() ? "svcgate" : p.trim();
+  }
+
+  /** Builds the command line; tests run it with captured streams ({@code setOut}, {@code setErr}). */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
-    cl.setExitCodeExceptionMapper(e -> 2);
+    cl.setCommandName(program());
+    cl.setExitCodeExceptionMapper(e -> CliException.USAGE);
     cl.setParameterExceptionHandler((ex, args) -> {
-      ex.getCommandLine().getErr().println("svcgate: " + ex.getMessage());
-      ex.getCommandLine().getErr().println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
-      return 2;
+      CommandLine cmd = ex.getCommandLine();
+      PrintWriter err = cmd.getErr();
+      err.println(program() + ": " + ex.getMessage());
+      err.print(cmd.getHelp().synopsisHeading() + cmd.getHelp().synopsis(0));
+      err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more.");
+      err.flush();
+      return CliException.USAGE;
+    });
+    cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+      if (ex instanceof CliException c) {
+        cmd.getErr().println(program() + ": " + c.getMessage());
+        cmd.getErr().flush();
+        return c.exitCode();
+      }
+      throw ex;
     });
     return cl;
   }
 
+  /** Without a subcommand: the usage on stderr, exit 2. */
+  @Override
+  public Integer call() {
+    return missingSubcommand(spec);
+  }
+
+  static int missingSubcommand(CommandSpec spec) {
+    PrintWriter err = spec.commandLine().getErr();
+    err.println(program() + ": missing command");
+    spec.commandLine().usage(err);
+    err.flush();
+    return CliException.USAGE;
+  }
+
   public static void main(String[] args) {
-    int code = commandLine().execute(args);
+    CommandLine cl = commandLine();
+    // Unbuffered file streams, so that a closed pipe (`| head`) shows in checkError().
+    cl.setOut(new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8)));
+    cl.setErr(new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8),
+        true));
+    Interrupts.install();
+    int code = cl.execute(args);
+    cl.getOut().flush();
+    cl.getErr().flush();
     if (code != 0 || (args.length > 0 && !"serve".equals(args[0]))) {
       System.exit(code);
     }

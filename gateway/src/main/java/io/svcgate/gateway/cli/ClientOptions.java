@@ -1,0 +1,23 @@
+package io.svcgate.gateway.cli;
+
+import picocli.CommandLine.Option;
+
+/** The options every client command shares: where the gateway is and the token to show it. */
+final class ClientOptions {
+
+  /** The gateway's address when neither {@code --server} nor {@code $SVCGATE_SERVER} says. */
+  static final String DEFAULT_SERVER = "http://127.0.0.1:1215";
+
+  @Option(names = "--server", paramLabel = "URL", defaultValue = "${env:SVCGATE_SERVER}",
+      description = {"the gateway's URL (default: $SVCGATE_SERVER,", "else " + DEFAULT_SERVER + ")"})
+  String server;
+
+  @Option(names = "--token", paramLabel = "T", defaultValue = "${env:SVCGATE_TOKEN}",
+      description = "bearer token (default: $SVCGATE_TOKEN)")
+  String token;
+
+  /** A client of the chosen gateway. @throws CliException (exit 2) for a bad URL */
+  GatewayClient client() {
+    return GatewayClient.of(server == null || server.isBlank() ? DEFAULT_SERVER : server, token);
+  }
+}
