@@ -245,26 +245,28 @@ final class EventsCommand implements Callable<Integer> {
   private Drop consume() throws InterruptedException {
     int conn = connection;
     boolean open = false;
+    long heard = System.nanoTime();
     while (true) {
-      long wait = IDLE_MS;
-      if (bounded) {
-        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-        if (left <= 0) {
-          return null;
-        }
-        wait = Math.min(wait, left);
+      long now = System.nanoTime();
+      if (bounded && now - deadline >= 0) {
+        return null;
       }
-      Object item = inbox.poll(wait, TimeUnit.MILLISECONDS);
+      long wait = TimeUnit.MILLISECONDS.toNanos(IDLE_MS) - (now - heard);
+      if (wait <= 0) {
+        cancel();
+        return new Drop("no news from the gateway for " + IDLE_MS / 1000 + " s", RETRY_MS);
+      }
+      if (bounded) {
+        wait = Math.min(wait, deadline - now);
+      }
+      Object item = inbox.poll(wait, TimeUnit.NANOSECONDS);
       if (item == STOP) {
         return null;
       }
       if (item == null) {
-        if (bounded && System.nanoTime() - deadline >= 0) {
-          return null;
-        }
-        cancel();
-        return new Drop("no news from the gateway for " + IDLE_MS / 1000 + " s", RETRY_MS);
+        continue;
       }
+      heard = System.nanoTime();
       if (item instanceof Opened o && o.conn() == conn) {
         if (o.status() == 200) {
           open = true;

@@ -63,7 +63,7 @@ final class GatewayClient {
     try {
       u = new URI(s);
     } catch (URISyntaxException e) {
-      throw CliException.usage(bad + " (" + e.getReason() + ")");
+      throw CliException.usage(bad);
     }
     String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https") || u.getHost() == null || u.getRawQuery() != null

@@ -12,7 +12,7 @@ import java.util.concurrent.Flow;
 final class LineSink implements Flow.Subscriber<String> {
 
   /** Lines requested ahead of the reader. */
-  static final int WINDOW = 256;
+  static final int WINDOW = 32;
 
   /** One line of connection {@code conn}. */
   record Line(int conn, String text) {

@@ -40,6 +40,7 @@ public final class Main implements Callable<Integer> {
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
     cl.setCommandName(program());
+    shareVersion(cl, cl.getCommandSpec().version());
     cl.setExitCodeExceptionMapper(e -> CliException.USAGE);
     cl.setParameterExceptionHandler((ex, args) -> {
       CommandLine cmd = ex.getCommandLine();
@@ -59,6 +60,12 @@ public final class Main implements Callable<Integer> {
       throw ex;
     });
     return cl;
+  }
+
+  /** Every subcommand's {@code --version} prints the program's version. */
+  private static void shareVersion(CommandLine cl, String[] version) {
+    cl.getCommandSpec().version(version);
+    cl.getSubcommands().values().forEach(sub -> shareVersion(sub, version));
   }
 
   /** Without a subcommand: the usage on stderr, exit 2. */

@@ -1,0 +1,196 @@
+package io.svcgate.gateway.cli;
+
+import static io.svcgate.gateway.TestGateway.full;
+import static io.svcgate.gateway.TestGateway.patch;
+import static io.svcgate.gateway.TestGateway.set;
+import static io.svcgate.gateway.cli.Fixtures.node;
+import static io.svcgate.gateway.cli.Fixtures.url;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.svcgate.gateway.Awaits;
+import io.svcgate.gateway.TestGateway;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real launchers as child processes: {@code bin/om} (through {@code bin/svcgate})
+ * and {@code java -cp … io.svcgate.gateway.cli.Main}.
+ *
+ * <p>So that this runs in {@code mvn test}, before the shaded jar exists, the
+ * launcher is pointed ({@code SVCGATE_JAR}) at a manifest-only jar made here whose
+ * {@code Class-Path} is this test's class path: the same classes the jar would
+ * hold, started the way the jar is started ({@code java -jar}).
+ */
+@Timeout(120)
+class LauncherTest {
+
+  @TempDir
+  Path dir;
+  TestGateway gw;
+  Path jar;
+  Path om;
+
+  @BeforeEach
+  void start() throws Exception {
+    gw = TestGateway.start(dir.resolve("data"), Map.of());
+    gw.ingest(full("nuc-cva", 1, node(0)));
+    jar = manifestJar(dir.resolve("svcgate.jar"));
+    om = Paths.get(System.getProperty("basedir", ".")).toAbsolutePath().resolve("../bin/om").normalize();
+    assertThat(om).isExecutable();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    gw.close();
+  }
+
+  /** The entries of the test class path (surefire may hide them behind a manifest-only booter jar). */
+  private static List<String> classPath() {
+    String cp = System.getProperty("surefire.test.class.path");
+    if (cp == null || cp.isBlank()) {
+      cp = System.getProperty("java.class.path");
+    }
+    return Arrays.stream(cp.split(File.pathSeparator)).filter(s -> !s.isBlank()).collect(Collectors.toList());
+  }
+
+  private static Path manifestJar(Path file) throws IOException {
+    Manifest m = new Manifest();
+    m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+    m.getMainAttributes().put(Attributes.Name.MAIN_CLASS, Main.class.getName());
+    m.getMainAttributes().put(Attributes.Name.CLASS_PATH, classPath().stream()
+        .map(e -> Paths.get(e).toAbsolutePath().toUri().toString()).collect(Collectors.joining(" ")));
+    try (OutputStream out = Files.newOutputStream(file); JarOutputStream j = new JarOutputStream(out, m)) {
+      j.flush();
+    }
+    return file;
+  }
+
+  /** A child process and what it wrote, read as it comes. */
+  static final class Child {
+    final Process process;
+    final StringBuffer out = new StringBuffer();
+    final StringBuffer err = new StringBuffer();
+    private final List<Thread> pumps = new ArrayList<>();
+
+    Child(ProcessBuilder pb) throws IOException {
+      process = pb.start();
+      pumps.add(pump(process.getInputStream(), out));
+      pumps.add(pump(process.getErrorStream(), err));
+      process.getOutputStream().close();
+    }
+
+    private static Thread pump(InputStream in, StringBuffer into) {
+      Thread t = new Thread(() -> {
+        byte[] b = new byte[8192];
+        try {
+          for (int n; (n = in.read(b)) > 0; ) {
+            into.append(new String(b, 0, n, StandardCharsets.UTF_8));
+          }
+        } catch (IOException e) {
+          into.append("<read failed: ").append(e.getMessage()).append('>');
+        }
+      });
+      t.setDaemon(true);
+      t.start();
+      return t;
+    }
+
+    /** Waits for the exit and for all the output. */
+    int exit() throws InterruptedException {
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError("still running after 60 s; stdout: " + out + " stderr: " + err);
+      }
+      for (Thread t : pumps) {
+        t.join(TimeUnit.SECONDS.toMillis(30));
+        assertThat(t.isAlive()).as("the child's output is read to its end").isFalse();
+      }
+      return process.exitValue();
+    }
+  }
+
+  private Child om(String... args) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(om.toString());
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+    pb.environment().put("SVCGATE_JAR", jar.toString());
+    pb.environment().put("SVCGATE_SERVER", url(gw));
+    pb.environment().remove("SVCGATE_TOKEN");
+    pb.environment().remove("JAVA_OPTS");
+    return new Child(pb);
+  }
+
+
+  @Test
+  void seedExamplesThroughBinOm() throws Exception {
+    Child status = om("daemon", "status", "--filter", "monitor.nodes.nuc-cva.frozen");
+    assertThat(status.exit()).isZero();
+    assertThat(status.out.toString()).isEqualTo("0\n");
+
+    Child yes = om("node", "wait", "--filter", "monitor.nodes.nuc-cva.frozen=0", "--duration", "1s");
+    assertThat(yes.exit()).isZero();
+
+    Child no = om("node", "wait", "--filter", "monitor.nodes.nuc-cva.frozen>0", "--duration", "1s");
+    assertThat(no.exit()).isEqualTo(1);
+    assertThat(no.err.toString()).isEqualTo("timeout\n");
+    assertThat(no.out.toString()).isEmpty();
+  }
+
+  @Test
+  void usageShowsOmAndBadFlagsExitTwo() throws Exception {
+    Child help = om("--help");
+    assertThat(help.exit()).isZero();
+    assertThat(help.out.toString()).startsWith("Usage: om ");
+
+    Child bad = om("node", "wait", "--filter", "a=1", "--bogus");
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.err.toString()).startsWith("om: Unknown option: '--bogus'\nUsage: om node wait ");
+  }
+
+  @Test
+  void eventsUntilCtrlCExitsZero() throws Exception {
+    Child ev = om("node", "events");
+    Awaits.until("the stream is open", () -> gw.gateway.metrics().subscribers() >= 1);
+    gw.ingest(patch("nuc-cva", 2, set(1764147721.2, "frozen")));
+    Awaits.until("the event is printed", () -> ev.out.toString().contains("  monitor.nodes.nuc-cva.frozen => 1764147721.2\n"));
+    Process kill = new ProcessBuilder("kill", "-INT", Long.toString(ev.process.pid())).inheritIO().start();
+    assertThat(kill.waitFor()).isZero();
+    assertThat(ev.exit()).isZero();
+    assertThat(ev.err.toString()).isEmpty();
+    Awaits.until("the stream is closed", () -> gw.gateway.metrics().subscribers() == 0);
+  }
+
+  @Test
+  void javaDashCpAsAChildProcess() throws Exception {
+    int dead = Fixtures.deadPort();
+    String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder pb = new ProcessBuilder(java, "-cp", String.join(File.pathSeparator, classPath()),
+        Main.class.getName(), "node", "ls", "--server", "http://127.0.0.1:" + dead).directory(dir.toFile());
+    pb.environment().remove("SVCGATE_SERVER");
+    Child c = new Child(pb);
+    assertThat(c.exit()).isEqualTo(3);
+    assertThat(c.err.toString()).isEqualTo("svcgate: cannot reach the gateway at http://127.0.0.1:" + dead
+        + ": connection refused\n");
+  }
+}
