@@ -308,7 +308,7 @@ final class EventsCommand implements Callable<Integer> {
       long last = g.path("last").asLong(Math.max(0, oldest - 1));
       epoch = g.path("epoch").isTextual() ? g.get("epoch").textValue() : null;
       err.println(Main.program() + ": " + GatewayClient.errorMessage(r.status(), r.body())
-          + "; going on from the oldest event kept, " + oldest);
+          + "; going on from event " + oldest);
       err.flush();
       cursor = Math.max(0, Math.min(oldest - 1, last));
       return new Drop(null, 0);
@@ -358,7 +358,7 @@ final class EventsCommand implements Callable<Integer> {
     if (reason.equals("history")) {
       long oldest = m.path("oldest").asLong(cursor + 1);
       err.println(Main.program() + ": events after " + cursor + " are gone from the gateway's history; "
-          + "going on from the oldest event kept, " + oldest);
+          + "going on from event " + oldest);
       err.flush();
       cursor = Math.max(cursor, oldest - 1);
       return new Drop(null, 0);
