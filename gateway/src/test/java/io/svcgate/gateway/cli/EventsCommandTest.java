@@ -65,9 +65,11 @@ class EventsCommandTest {
     return new JsonArray().add(new JsonArray(List.of(path)));
   }
 
+  /** Freezes nuc-cva and deletes a resource, then posts a node event; returns the last id before. */
   private long freezeAndEvent() throws Exception {
-    long before = gw.ingest(patch("nuc-cva", 2, set(1764147721.2, "frozen"),
-        delete("services", "status", "ns1/svc/web", "resources", "fs#1"))) - 1;
+    long before = gw.get("/health").bodyAsJsonObject().getLong("last_id");
+    gw.ingest(patch("nuc-cva", 2, set(1764147721.2, "frozen"),
+        delete("services", "status", "ns1/svc/web", "resources", "fs#1")));
     gw.post("/api/events", event("nuc-cva", "instance_freeze", new JsonObject()
         .put("reason", "target").put("path", "ns1/svc/web").put("rid", "fs#1")));
     return before;
