@@ -152,8 +152,12 @@ public final class SimulatorVerticle extends VerticleBase {
     });
   }
 
-  /** One simulated node: its own node data, the truth its heartbeats describe. */
-  static final class SimNode {
+  /**
+   * One simulated node: its own node data, the truth its heartbeats describe.
+   * Public for the benchmarks (module {@code bench}), which replay its workload.
+   * Not thread-safe.
+   */
+  public static final class SimNode {
     final String name;
     final List<String> peers;
     final SplittableRandom rnd;
@@ -162,6 +166,33 @@ public final class SimulatorVerticle extends VerticleBase {
     long gen;
     boolean needsFull = true;
     boolean inFlight;
+    boolean loseGenerations = true;
+
+    /**
+     * A simulated node as the simulator makes them; its first message is a full.
+     *
+     * @param name            its node name
+     * @param peers           every node name of the cluster (its own included)
+     * @param services        services it hosts
+     * @param seed            random seed (the same seed gives the same messages)
+     * @param loseGenerations whether it skips a generation now and then (1 in 500),
+     *                        which makes the gateway ask for a full
+     */
+    public static SimNode create(String name, List<String> peers, int services, long seed, boolean loseGenerations) {
+      SimNode s = new SimNode(name, peers, services, new SplittableRandom(seed));
+      s.loseGenerations = loseGenerations;
+      return s;
+    }
+
+    /** Its node name. */
+    public String name() {
+      return name;
+    }
+
+    /** Its next heartbeat will be a full (as when the gateway asks for one). */
+    public void askFull() {
+      needsFull = true;
+    }
 
     SimNode(String name, List<String> peers, int services, SplittableRandom rnd) {
       this.name = name;
@@ -221,8 +252,8 @@ public final class SimulatorVerticle extends VerticleBase {
       return g;
     }
 
-    /** The messages of this node's next heartbeat. */
-    List<ObjectNode> next() {
+    /** The messages of this node's next heartbeat: a full, or a patch and maybe a node event. */
+    public List<ObjectNode> next() {
       List<ObjectNode> out = new ArrayList<>();
       if (needsFull) {
         needsFull = false;
@@ -297,7 +328,7 @@ public final class SimulatorVerticle extends VerticleBase {
         apply(s);
       }
       gen++;
-      if (rnd.nextInt(500) == 0) {
+      if (rnd.nextInt(500) == 0 && loseGenerations) {
         gen++; // a lost generation: the gateway sees a gap and asks for a full
       }
       ObjectNode patch = Json.NODES.objectNode().put("nodename", name).put("kind", "patch");
