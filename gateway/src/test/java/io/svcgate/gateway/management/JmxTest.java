@@ -214,4 +214,32 @@ class JmxTest {
       PLATFORM.removeNotificationListener(ObjectNames.GATEWAY, listener);
     }
   }
+
+  @Test
+  void patchesNotifyWhenAsked() throws Exception {
+    gw.close();
+    gw = TestGateway.start(dir.resolve("second"), Map.of(ConfigKey.JMX_NOTIFY_PATCHES, "true"));
+    long fullId = gw.ingest(full("n1", 1, nodeData(0)));
+    BlockingQueue<Notification> got = new LinkedBlockingQueue<>();
+    NotificationListener listener = (n, hb) -> got.add(n);
+    PLATFORM.addNotificationListener(ObjectNames.GATEWAY, listener, null, null);
+    try {
+      long id = gw.ingest(patch("n1", 2, set(1764147721.2, "frozen")));
+      // the node's patch, then the aggregates' own patch (the last id): collect up to it
+      java.util.List<Notification> seen = new java.util.ArrayList<>();
+      while (seen.isEmpty() || seen.get(seen.size() - 1).getSequenceNumber() < id) {
+        Notification n = got.poll(30, TimeUnit.SECONDS);
+        assertThat(n).as("notifications up to %d, got %s", id, seen).isNotNull();
+        seen.add(n);
+      }
+      Notification n = seen.stream().filter(x -> x.getSequenceNumber() > fullId)
+          .filter(x -> x.getMessage().startsWith("n1 ")).findFirst().orElseThrow();
+      assertThat(n.getType()).isEqualTo("svcgate.patch");
+      assertThat(new JsonObject((String) n.getUserData()).getString("nodename")).isEqualTo("n1");
+      assertThat(n.getMessage()).isEqualTo("n1 patch monitor.nodes.n1.frozen");
+      assertThat(seen).allMatch(x -> x.getType().equals("svcgate.patch"));
+    } finally {
+      PLATFORM.removeNotificationListener(ObjectNames.GATEWAY, listener);
+    }
+  }
 }
