@@ -15,6 +15,7 @@ import io.svcgate.gateway.metrics.GatewayMetrics;
 import io.svcgate.gateway.sim.SimulatorVerticle;
 import io.svcgate.gateway.state.ApplyReply;
 import io.svcgate.gateway.history.History;
+import io.svcgate.gateway.history.HistoryCorruptedException;
 import io.svcgate.gateway.history.HistoryOptions;
 import io.svcgate.gateway.history.Snapshot;
 import io.svcgate.gateway.hooks.Hooks;
@@ -34,6 +35,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -46,7 +48,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,7 +73,7 @@ public final class Gateway {
   private final List<String> inputs = new ArrayList<>();
   private final List<String> httpIds = new ArrayList<>();
   private final List<HttpVerticle> http = new ArrayList<>();
-  private final AtomicBoolean stopped = new AtomicBoolean();
+  private final AtomicReference<Future<Void>> stopping = new AtomicReference<>();
   private StateVerticle state;
   private SimulatorVerticle simulator;
   private String stateDeployment;
@@ -86,17 +89,32 @@ public final class Gateway {
 
   /** Starts a gateway; fails with a {@link ConfigException} or the cause that prevented it. */
   public static Future<Gateway> start(GatewayConfig config) {
+    return start(config, History::open);
+  }
+
+  /**
+   * Starts a gateway on the history {@code openHistory} opens from the configured
+   * options (tests pass one that fails on demand); the gateway owns it from then on.
+   */
+  public static Future<Gateway> start(GatewayConfig config, Function<HistoryOptions, History> openHistory) {
     long t0 = System.nanoTime();
     Gateway g;
     try {
-      History history = History.open(new HistoryOptions()
+      History history = openHistory.apply(new HistoryOptions()
           .setDataDir(Path.of(config.string(ConfigKey.DATA)))
           .setDurable(config.bool(ConfigKey.HISTORY_DURABLE))
           .setMaxEvents(config.longValue(ConfigKey.HISTORY_MAX_EVENTS))
           .setMaxAge(config.duration(ConfigKey.HISTORY_MAX_AGE))
           .setRetentionInterval(config.duration(ConfigKey.HISTORY_RETENTION_INTERVAL)));
-      PrometheusMeterRegistry registry = GatewayMetrics.prometheusRegistry();
-      Vertx vertx = GatewayMetrics.vertx(new VertxOptions(), registry);
+      PrometheusMeterRegistry registry;
+      Vertx vertx;
+      try {
+        registry = GatewayMetrics.prometheusRegistry();
+        vertx = GatewayMetrics.vertx(new VertxOptions(), registry);
+      } catch (RuntimeException e) {
+        history.close();
+        throw e;
+      }
       g = new Gateway(config, vertx, registry, history);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
@@ -145,7 +163,8 @@ public final class Gateway {
     ClusterState cs = recover(nodename);
     state = new StateVerticle(new StateVerticle.StateOptions(nodename, config.duration(ConfigKey.HB_TIMEOUT),
         config.duration(ConfigKey.WAIT_MAX), config.integer(ConfigKey.WAIT_MAX_WAITS),
-        config.integer(ConfigKey.INGEST_MAX_PENDING), config.longValue(ConfigKey.HISTORY_SNAPSHOT_EVERY), config.bool(ConfigKey.BUS_PUBLISH_EVENTS)),
+        config.integer(ConfigKey.INGEST_MAX_PENDING), config.longValue(ConfigKey.HISTORY_SNAPSHOT_EVERY),
+        config.duration(ConfigKey.HISTORY_SNAPSHOT_INTERVAL), config.bool(ConfigKey.BUS_PUBLISH_EVENTS)),
         cs, history, metrics);
     hooks = new Hooks(HooksOptions.of(Path.of(config.string(ConfigKey.HOOKS_FILE)))
         .withTimeout(config.duration(ConfigKey.HOOKS_TIMEOUT))
@@ -215,19 +234,37 @@ public final class Gateway {
         .epoch(history.epoch())
         .started(System.currentTimeMillis() / 1000d);
     Optional<Snapshot> snap = history.loadSnapshot();
-    ClusterState cs = snap.map(s -> b.restore(s.blob())).orElseGet(b::build);
+    ClusterState cs;
+    try {
+      cs = snap.map(s -> b.restore(s.blob())).orElseGet(b::build);
+    } catch (IllegalArgumentException e) {
+      throw new HistoryCorruptedException("the state snapshot at id " + snap.get().id() + " in " + dataDir()
+          + " cannot be read (" + e.getMessage() + "). svcgate will not serve a state it cannot trust: restore a backup of "
+          + dataDir() + ", or wipe it to start a new history (a new epoch)", e);
+    }
     long replayed = 0;
     while (cs.lastId() < history.lastId()) {
       for (Event e : history.readAfter(cs.lastId(), 10_000)) {
-        cs.replay(e);
+        try {
+          cs.replay(e);
+        } catch (IllegalArgumentException | IllegalStateException ex) {
+          throw new HistoryCorruptedException("event " + e.id() + " of the history in " + dataDir()
+              + " does not replay onto the state snapshot (" + ex.getMessage() + "). svcgate will not serve a state it "
+              + "cannot trust: restore a backup of " + dataDir() + ", or wipe it to start a new history (a new epoch)", ex);
+        }
         replayed++;
       }
     }
-    if (snap.isPresent() || replayed > 0) {
-      LOG.info("state recovered: snapshot at id {}, {} events replayed, last id {}",
-          snap.map(Snapshot::id).orElse(0L), replayed, cs.lastId());
-    }
+    long oldest = history.oldestId();
+    long last = history.lastId();
+    LOG.info("history: {} events recovered{}, epoch {}; state from {} + {} events replayed", history.size(),
+        last >= oldest ? " (ids " + oldest + ".." + last + ")" : "", history.epoch(),
+        snap.map(s -> "the snapshot at id " + s.id()).orElse("no snapshot"), replayed);
     return cs;
+  }
+
+  private String dataDir() {
+    return config.string(ConfigKey.DATA);
   }
 
   private static void registerLocal(EventBus bus, Class<?> c) {
@@ -285,8 +322,9 @@ public final class Gateway {
    * streams end, the history is flushed and closed, Vert.x closes.
    */
   public Future<Void> stop() {
-    if (!stopped.compareAndSet(false, true)) {
-      return Future.succeededFuture();
+    Promise<Void> done = Promise.promise();
+    if (!stopping.compareAndSet(null, done.future())) {
+      return stopping.get();
     }
     LOG.info("svcgate stopping");
     Future<Void> f = Future.succeededFuture();
@@ -303,13 +341,13 @@ public final class Gateway {
     if (hooksConsumer != null) {
       f = f.compose(v -> hooksConsumer.unregister().recover(e -> Future.succeededFuture()));
     }
-    CompletableFuture<Void> done = new CompletableFuture<>();
     f.eventually(() -> vertx.executeBlocking(() -> {
       if (hooks != null) {
         hooks.close();
       }
       try {
         history.close();
+        LOG.info("history closed: last id {}, epoch {}", history.lastId(), history.epoch());
       } catch (RuntimeException e) {
         LOG.warn("closing the history failed", e);
       }
@@ -322,9 +360,9 @@ public final class Gateway {
       } catch (Exception e) {
         LOG.warn("closing Vert.x failed", e);
       } finally {
-        done.complete(null);
+        done.complete();
       }
     }));
-    return Future.fromCompletionStage(done);
+    return done.future();
   }
 }

@@ -81,18 +81,55 @@ public final class ServeCommand implements Callable<Integer> {
       System.err.println("svcgate: cannot start: " + t.getMessage());
       return 3;
     }
+    // SIGTERM (systemd, docker stop, kill) stops gracefully and exits 0; any other way
+    // the JVM shuts down (Ctrl-C, SIGHUP, System.exit) stops gracefully in a shutdown hook.
+    CountDownLatch stopAsked = new CountDownLatch(1);
     CountDownLatch stopped = new CountDownLatch(1);
+    boolean onSigterm = handleSigterm(stopAsked::countDown);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stopAsked.countDown();
       try {
-        gateway.stop().await(30, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        System.err.println("svcgate: unclean stop: " + e.getMessage());
-      } finally {
-        stopped.countDown();
+        stopped.await(40, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     }, "svcgate-shutdown"));
-    stopped.await();
-    return 0;
+    stopAsked.await();
+    int code = 0;
+    try {
+      gateway.stop().await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      System.err.println("svcgate: unclean stop: " + e.getMessage());
+      code = 1;
+    } finally {
+      stopped.countDown();
+    }
+    if (onSigterm && !shuttingDown()) {
+      // stopped on SIGTERM: the graceful stop is done, exit with its code rather than 143
+      System.exit(code);
+    }
+    return code;
+  }
+
+  /** Routes SIGTERM to {@code action} instead of the JVM's shutdown; false when the JVM does not allow it. */
+  private static boolean handleSigterm(Runnable action) {
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal("TERM"), sig -> action.run());
+      return true;
+    } catch (IllegalArgumentException | LinkageError e) {
+      return false;
+    }
+  }
+
+  private static boolean shuttingDown() {
+    try {
+      Thread probe = new Thread(() -> { });
+      Runtime.getRuntime().addShutdownHook(probe);
+      Runtime.getRuntime().removeShutdownHook(probe);
+      return false;
+    } catch (IllegalStateException e) {
+      return true;
+    }
   }
 
   private static void put(Map<ConfigKey, String> flags, ConfigKey key, Object value) {

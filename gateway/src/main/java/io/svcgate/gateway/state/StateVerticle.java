@@ -62,8 +62,10 @@ public final class StateVerticle extends VerticleBase {
   private final Set<PendingWait> allWaits = new HashSet<>();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private long livenessTimer = -1;
+  private long snapshotTimer = -1;
   private int pendingDurable;
   private long snapshotId = -1;
+  private Future<Void> snapshotInFlight;
   private volatile boolean ready;
 
   public StateVerticle(StateOptions options, ClusterState state, History history, GatewayMetrics metrics) {
@@ -73,15 +75,18 @@ public final class StateVerticle extends VerticleBase {
     this.metrics = metrics;
   }
 
-  /** True once the verticle serves requests. */
+  /**
+   * True once the verticle serves requests, and as long as the history can be
+   * written: after a failed write ({@link History#failure()}) the gateway is DOWN.
+   */
   public boolean ready() {
-    return ready;
+    return ready && history.failure().isEmpty();
   }
 
   @Override
   public Future<?> start() {
     waitIndex = new WaitIndex<>(options.maxWaits());
-    snapshotId = state.lastId();
+    snapshotId = history.snapshotId();
     var bus = vertx.eventBus();
     consumers.add(bus.<HeartbeatMessage>localConsumer(Addresses.APPLY, this::onApply));
     consumers.add(bus.<String>localConsumer(Addresses.STATUS, this::onStatus));
@@ -94,6 +99,10 @@ public final class StateVerticle extends VerticleBase {
     consumers.add(bus.<Object>consumer(Addresses.STATE_WAIT, this::onPublicWait));
     long period = Math.max(100, Math.min(1000, options.hbTimeout().toMillis() / 4));
     livenessTimer = vertx.setPeriodic(period, t -> checkLiveness());
+    long every = options.snapshotInterval().toMillis();
+    if (every > 0) {
+      snapshotTimer = vertx.setPeriodic(every, t -> maybeSnapshot(true));
+    }
     return commit(state.start(now()), System.nanoTime())
         .onSuccess(id -> {
           ready = true;
@@ -105,6 +114,9 @@ public final class StateVerticle extends VerticleBase {
   public Future<?> stop() {
     ready = false;
     vertx.cancelTimer(livenessTimer);
+    if (snapshotTimer >= 0) {
+      vertx.cancelTimer(snapshotTimer);
+    }
     List<Future<?>> unregs = new ArrayList<>();
     consumers.forEach(c -> unregs.add(c.unregister()));
     for (PendingWait w : new ArrayList<>(allWaits)) {
@@ -125,6 +137,11 @@ public final class StateVerticle extends VerticleBase {
     HeartbeatMessage hb = msg.body();
     String node = hb.nodename();
     metrics.heartbeatReceived(node, hb.kind());
+    if (history.failure().isPresent()) {
+      metrics.heartbeatRejected("history_failed");
+      reply(msg, new ApplyReply(503, state.lastId(), node, merged(node), historyFailed()));
+      return;
+    }
     if (pendingDurable >= options.maxPendingDurable() || !history.canAccept(8)) {
       metrics.heartbeatRejected("overloaded");
       reply(msg, new ApplyReply(503, state.lastId(), node, merged(node), "the history is busy, retry later"));
@@ -223,18 +240,37 @@ public final class StateVerticle extends VerticleBase {
   }
 
   /**
-   * Saves a snapshot of the state when enough events passed since the last one and
-   * everything applied is durable (so the snapshot never runs ahead of the history).
+   * Saves a snapshot of the state when {@code snapshotEvery} events passed since the
+   * last one, or when {@code force}d (the periodic timer, the stop) and anything
+   * changed. The snapshot is the state at its last id, which is already appended:
+   * the history saves it behind those events, so it never runs ahead of what is
+   * durable (and fails, unsaved, if they fail). One save at a time; a forced save
+   * asked during one runs after it.
    */
   private Future<Void> maybeSnapshot(boolean force) {
+    if (snapshotInFlight != null) {
+      return force ? snapshotInFlight.transform(ar -> maybeSnapshot(true)) : Future.succeededFuture();
+    }
     long last = state.lastId();
-    if (pendingDurable > 0 || last == snapshotId || (!force && last - snapshotId < options.snapshotEvery())) {
+    if (last == snapshotId || history.failure().isPresent()
+        || (!force && last - snapshotId < options.snapshotEvery())) {
       return Future.succeededFuture();
     }
-    snapshotId = last;
+    long t0 = System.nanoTime();
     byte[] blob = state.snapshot();
-    return Future.fromCompletionStage(history.saveSnapshot(last, blob), context)
-        .onFailure(e -> LOG.warn("saving the state snapshot at id {} failed", last, e));
+    Future<Void> f = Future.fromCompletionStage(history.saveSnapshot(last, blob), context)
+        .onSuccess(v -> {
+          snapshotId = Math.max(snapshotId, last);
+          LOG.debug("state snapshot saved at id {} ({} bytes, {} ms)", last, blob.length,
+              (System.nanoTime() - t0) / 1_000_000);
+        })
+        .onFailure(e -> LOG.warn("saving the state snapshot at id {} failed", last, e))
+        .eventually(() -> {
+          snapshotInFlight = null;
+          return Future.succeededFuture();
+        });
+    snapshotInFlight = f;
+    return f;
   }
 
   private void publish(List<Event> events) {
@@ -262,6 +298,10 @@ public final class StateVerticle extends VerticleBase {
   }
 
   private void checkLiveness() {
+    if (history.failure().isPresent()) {
+      // nothing can be recorded any more: the gateway is DOWN, its state stays as the history has it
+      return;
+    }
     double now = now();
     double limit = options.hbTimeout().toMillis() / 1000d;
     List<Event> events = new ArrayList<>();
@@ -457,6 +497,10 @@ public final class StateVerticle extends VerticleBase {
       msg.fail(404, "unknown node " + node);
       return;
     }
+    if (history.failure().isPresent()) {
+      msg.fail(503, historyFailed());
+      return;
+    }
     List<Event> events = state.forget(node, now());
     metrics.forgetNode(node);
     LOG.info("node {} forgotten", node);
@@ -480,9 +524,20 @@ public final class StateVerticle extends VerticleBase {
     msg.reply(state.lastId());
   }
 
-  /** Options of the state verticle. */
+  private String historyFailed() {
+    return "the gateway cannot record changes: writing the history failed ("
+        + history.failure().map(Throwable::getMessage).orElse("?") + "); it is DOWN until restarted";
+  }
+
+  /**
+   * Options of the state verticle.
+   *
+   * @param snapshotEvery    events between two state snapshots
+   * @param snapshotInterval longest time between two snapshots while the state changes (zero: none by time)
+   */
   public record StateOptions(String nodename, Duration hbTimeout, Duration waitMax, int maxWaits,
-                             int maxPendingDurable, long snapshotEvery, boolean publishJson) {
+                             int maxPendingDurable, long snapshotEvery, Duration snapshotInterval,
+                             boolean publishJson) {
   }
 
   /** For tests: the reason label of an invalid message. */
