@@ -1,0 +1,33 @@
+package io.svcgate.gateway.history;
+
+/**
+ * A real {@link History} on RocksDB whose disk writes a test can make fail, as a full
+ * or broken disk would: for tests of what the gateway does when its history cannot be
+ * written.
+ */
+public final class FaultyHistory {
+
+  private final GatedLog log;
+  private final History history;
+
+  private FaultyHistory(GatedLog log, History history) {
+    this.log = log;
+    this.history = history;
+  }
+
+  /** Opens the history of {@code options}; its writes succeed until {@link #failWrites}. */
+  public static FaultyHistory open(HistoryOptions options) {
+    GatedLog log = new GatedLog(RocksEventLog.open(options.getDataDir(), options.isDurable()));
+    log.open();
+    return new FaultyHistory(log, new History(log, options));
+  }
+
+  public History history() {
+    return history;
+  }
+
+  /** Every write from now on throws {@code e} (the writer's next batch fails, and the history with it). */
+  public void failWrites(RuntimeException e) {
+    log.failWith = e;
+  }
+}
