@@ -353,7 +353,14 @@ public final class History implements AutoCloseable {
       snapshotPending.set(false);
       return CompletableFuture.failedFuture(closed());
     }
-    Task task = new Task(() -> store.saveSnapshot(id, blob), new CompletableFuture<>());
+    // the flag is down before the future completes, so its callbacks can save the next one
+    Task task = new Task(() -> {
+      try {
+        store.saveSnapshot(id, blob);
+      } finally {
+        snapshotPending.set(false);
+      }
+    }, new CompletableFuture<>());
     task.future.whenComplete((v, e) -> snapshotPending.set(false));
     enqueue(task);
     return task.future;

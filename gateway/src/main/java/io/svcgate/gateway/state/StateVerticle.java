@@ -258,19 +258,27 @@ public final class StateVerticle extends VerticleBase {
     }
     long t0 = System.nanoTime();
     byte[] blob = state.snapshot();
-    Future<Void> f = Future.fromCompletionStage(history.saveSnapshot(last, blob), context)
-        .onSuccess(v -> {
-          snapshotId = Math.max(snapshotId, last);
-          LOG.debug("state snapshot saved at id {} ({} bytes, {} ms)", last, blob.length,
-              (System.nanoTime() - t0) / 1_000_000);
-        })
-        .onFailure(e -> LOG.warn("saving the state snapshot at id {} failed", last, e))
-        .eventually(() -> {
-          snapshotInFlight = null;
-          return Future.succeededFuture();
-        });
-    snapshotInFlight = f;
-    return f;
+    Promise<Void> saved = Promise.promise();
+    // set before the save: its completion may run right here, when the history is quick
+    snapshotInFlight = saved.future();
+    Future<Void> save;
+    try {
+      save = Future.fromCompletionStage(history.saveSnapshot(last, blob), context);
+    } catch (RuntimeException e) {
+      save = Future.failedFuture(e);
+    }
+    save.onComplete(ar -> {
+      snapshotInFlight = null;
+      if (ar.succeeded()) {
+        snapshotId = Math.max(snapshotId, last);
+        LOG.debug("state snapshot saved at id {} ({} bytes, {} ms)", last, blob.length,
+            (System.nanoTime() - t0) / 1_000_000);
+      } else {
+        LOG.warn("saving the state snapshot at id {} failed", last, ar.cause());
+      }
+      saved.handle(ar);
+    });
+    return saved.future();
   }
 
   private void publish(List<Event> events) {
