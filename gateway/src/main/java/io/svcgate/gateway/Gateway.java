@@ -100,6 +100,12 @@ public final class Gateway {
     long t0 = System.nanoTime();
     Gateway g;
     try {
+      if (config.bool(ConfigKey.CLUSTER)) {
+        // One state verticle is the only writer of one cluster state; sharing it across
+        // gateways needs a design of its own (docs/clustering.md). Refuse rather than ignore.
+        throw new ConfigException("clustering (--cluster, cluster.enabled) is not available in this version: "
+            + "run one gateway per OpenSVC cluster (see docs/clustering.md)");
+      }
       History history = openHistory.apply(new HistoryOptions()
           .setDataDir(Path.of(config.string(ConfigKey.DATA)))
           .setDurable(config.bool(ConfigKey.HISTORY_DURABLE))

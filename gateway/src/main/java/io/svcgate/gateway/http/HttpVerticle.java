@@ -365,6 +365,7 @@ public final class HttpVerticle extends VerticleBase {
         Buffer json = Buffer.buffer().appendString("{\"id\":" + r.id() + ",\"kind\":\"full\",\"data\":")
             .appendBytes(r.json()).appendString("}");
         StreamConnection c = open(rc, format, q, limit, r.id());
+        resp.putHeader("X-Svcgate-Id", Long.toString(r.id()));
         c.writeRaw(format.frame(r.id(), "full", json.getBytes()));
         subscribe(rc, c, format, r.id());
       });
@@ -372,6 +373,8 @@ public final class HttpVerticle extends VerticleBase {
     }
     long start = after >= 0 ? after : feed.lastId();
     StreamConnection c = open(rc, format, q, limit, start);
+    // The id the stream starts after: a client that came "from now" has its cursor at once.
+    resp.putHeader("X-Svcgate-Id", Long.toString(start));
     resp.writeHead();
     subscribe(rc, c, format, after);
   }
