@@ -136,8 +136,8 @@ public final class Gateway {
     CompletableFuture<Gateway> started = new CompletableFuture<>();
     deployed.onComplete(ar -> {
       if (ar.succeeded()) {
-        LOG.info("svcgate ready in {} ms: http://{}:{}/ , epoch {}", (System.nanoTime() - t0) / 1_000_000,
-            g.httpHost(), g.httpPort(), g.history.epoch());
+        LOG.info("svcgate ready in {} ms: {}://{}:{}/ , epoch {}", (System.nanoTime() - t0) / 1_000_000,
+            g.config.isSet(ConfigKey.HTTP_TLS_CERT) ? "https" : "http", g.httpHost(), g.httpPort(), g.history.epoch());
         started.complete(g);
       } else {
         g.stop().onComplete(x -> started.completeExceptionally(ar.cause()));
@@ -188,8 +188,7 @@ public final class Gateway {
       }
       tokens.put(t.substring(0, i), role);
     }
-    String host = config.isSet(ConfigKey.HTTP_HOST) ? config.string(ConfigKey.HTTP_HOST)
-        : tokens.isEmpty() ? "127.0.0.1" : "0.0.0.0";
+    String host = httpHost();
     if (tokens.isEmpty()) {
       LOG.warn("no auth.tokens configured: HTTP is open to anyone who can reach {}", host);
     }
@@ -319,8 +318,10 @@ public final class Gateway {
     return http.isEmpty() ? -1 : http.get(0).actualPort();
   }
 
+  /** The HTTP bind address: http.host, else 127.0.0.1 without tokens and 0.0.0.0 with tokens. */
   public String httpHost() {
-    return config.isSet(ConfigKey.HTTP_HOST) ? config.string(ConfigKey.HTTP_HOST) : "127.0.0.1";
+    return config.isSet(ConfigKey.HTTP_HOST) ? config.string(ConfigKey.HTTP_HOST)
+        : config.list(ConfigKey.AUTH_TOKENS).isEmpty() ? "127.0.0.1" : "0.0.0.0";
   }
 
   /**
