@@ -81,11 +81,12 @@ public final class ServeCommand implements Callable<Integer> {
       System.err.println("svcgate: cannot start: " + t.getMessage());
       return 3;
     }
-    // SIGTERM (systemd, docker stop, kill) stops gracefully and exits 0; any other way
-    // the JVM shuts down (Ctrl-C, SIGHUP, System.exit) stops gracefully in a shutdown hook.
+    // SIGTERM (systemd, docker stop, kill) and Ctrl-C stop gracefully and exit 0; any
+    // other way the JVM shuts down (SIGHUP, System.exit) stops gracefully in a shutdown hook.
     CountDownLatch stopAsked = new CountDownLatch(1);
     CountDownLatch stopped = new CountDownLatch(1);
-    boolean onSigterm = handleSigterm(stopAsked::countDown);
+    handleSigterm(stopAsked::countDown);
+    Interrupts.Registration onCtrlC = Interrupts.listen(stopAsked::countDown);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       stopAsked.countDown();
       try {
@@ -102,10 +103,11 @@ public final class ServeCommand implements Callable<Integer> {
       System.err.println("svcgate: unclean stop: " + e.getMessage());
       code = 1;
     } finally {
+      onCtrlC.close();
       stopped.countDown();
     }
-    if (onSigterm && !shuttingDown()) {
-      // stopped on SIGTERM: the graceful stop is done, exit with its code rather than 143
+    if (!shuttingDown()) {
+      // stopped on a signal: the graceful stop is done, exit with its code rather than 143 or 130
       System.exit(code);
     }
     return code;

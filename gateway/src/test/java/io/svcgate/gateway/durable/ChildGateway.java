@@ -194,7 +194,8 @@ final class ChildGateway implements AutoCloseable {
     return awaitExit();
   }
 
-  private int awaitExit() throws Exception {
+  /** Waits for the process to end (60 s at most) and for its last stderr lines; returns the exit code. */
+  int awaitExit() throws Exception {
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       throw new AssertionError("the gateway did not exit within 60 s:\n" + String.join("\n", stderr()));

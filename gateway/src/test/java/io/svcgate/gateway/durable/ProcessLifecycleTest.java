@@ -107,6 +107,18 @@ class ProcessLifecycleTest {
   }
 
   @Test
+  void ctrlCStopsGracefullyToo() throws Exception {
+    Path data = tmp.resolve("data");
+    try (ChildGateway gw = ChildGateway.start(data, Map.of())) {
+      long last = ingest(gw, full("n1", 1, nodeData(0)));
+      Process kill = new ProcessBuilder("kill", "-INT", Long.toString(gw.process.pid())).inheritIO().start();
+      assertThat(kill.waitFor()).isZero();
+      assertThat(gw.awaitExit()).as("exit code after SIGINT").isZero();
+      assertThat(gw.stderr()).anyMatch(l -> l.contains("history closed: last id " + last));
+    }
+  }
+
+  @Test
   void aSecondGatewayOnTheSameDataDirectoryRefusesToStart() throws Exception {
     Path data = tmp.resolve("data");
     try (ChildGateway first = ChildGateway.start(data, Map.of())) {
