@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
+import java.util.function.BiPredicate;
 
 /** Value comparisons and bounded copies shared by the core. Stateless. */
 final class JsonValues {
@@ -41,30 +42,7 @@ final class JsonValues {
 
   /** Deep equality with {@link #sameScalar} for leaves, member order ignored. */
   static boolean same(JsonNode a, JsonNode b) {
-    if (a.isObject() && b.isObject()) {
-      if (a.size() != b.size()) {
-        return false;
-      }
-      for (Map.Entry<String, JsonNode> e : a.properties()) {
-        JsonNode o = b.get(e.getKey());
-        if (o == null || !same(e.getValue(), o)) {
-          return false;
-        }
-      }
-      return true;
-    }
-    if (a.isArray() && b.isArray()) {
-      if (a.size() != b.size()) {
-        return false;
-      }
-      for (int i = 0; i < a.size(); i++) {
-        if (!same(a.get(i), b.get(i))) {
-          return false;
-        }
-      }
-      return true;
-    }
-    return sameScalar(a, b);
+    return deepEquals(a, b, JsonValues::sameScalar);
   }
 
   /**
@@ -72,16 +50,20 @@ final class JsonValues {
    * ({@code 1 == 1.0}), objects regardless of member order, lists in order.
    */
   static boolean jsonEquals(JsonNode a, JsonNode b) {
-    if (a.isNumber() && b.isNumber()) {
-      return a.decimalValue().compareTo(b.decimalValue()) == 0;
-    }
+    return deepEquals(a, b, (x, y) -> x.isNumber() && y.isNumber()
+        ? x.decimalValue().compareTo(y.decimalValue()) == 0
+        : x.equals(y));
+  }
+
+  /** Objects equal member by member in any order, lists element by element, leaves by {@code leaf}. */
+  private static boolean deepEquals(JsonNode a, JsonNode b, BiPredicate<JsonNode, JsonNode> leaf) {
     if (a.isObject() && b.isObject()) {
       if (a.size() != b.size()) {
         return false;
       }
       for (Map.Entry<String, JsonNode> e : a.properties()) {
         JsonNode o = b.get(e.getKey());
-        if (o == null || !jsonEquals(e.getValue(), o)) {
+        if (o == null || !deepEquals(e.getValue(), o, leaf)) {
           return false;
         }
       }
@@ -92,16 +74,13 @@ final class JsonValues {
         return false;
       }
       for (int i = 0; i < a.size(); i++) {
-        if (!jsonEquals(a.get(i), b.get(i))) {
+        if (!deepEquals(a.get(i), b.get(i), leaf)) {
           return false;
         }
       }
       return true;
     }
-    if (a.getNodeType() != b.getNodeType()) {
-      return false;
-    }
-    return a.equals(b);
+    return leaf.test(a, b);
   }
 
   /** Container nesting of a value: 0 for a scalar, 1 for {@code {}} or {@code []}. */
