@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * hosts instances of the same services; every interval each node sends a patch
  * generation of 1–8 stanzas (resource and instance status flips, monitor status
  * changes, stats, resource log appends and resets), a freeze or thaw now and then
- * with its node event, node events at about 1 % of generations, and rarely skips a
- * generation so the gateway's resync path runs: the gateway asks for a full on
+ * with its node event, node events at about 1 % of generations, a ping now and then
+ * (then a full), and rarely skips a generation so the gateway's resync path runs: the gateway asks for a full on
  * {@link Addresses#HB_ASKFULL} and the node sends one. It talks to the gateway
  * only through {@link Addresses#HB_RX}, like any other sender.
  */
@@ -264,6 +264,15 @@ public final class SimulatorVerticle extends VerticleBase {
         full.set("gen", genMap());
         full.set("data", data.deepCopy());
         out.add(full);
+        return out;
+      }
+      if (rnd.nextInt(200) == 0) {
+        // Nothing to share this time: a ping. The gateway then needs a full, as OpenSVC's does.
+        needsFull = true;
+        ObjectNode ping = Json.NODES.objectNode().put("nodename", name).put("kind", "ping");
+        ping.set("gen", genMap());
+        ping.set("monitor", data.path("monitor").deepCopy());
+        out.add(ping);
         return out;
       }
       List<ArrayNode> stanzas = new ArrayList<>();
