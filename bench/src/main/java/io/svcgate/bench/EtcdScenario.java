@@ -138,11 +138,13 @@ final class EtcdScenario {
       HttpClient http = d.httpClient(WATCHERS + 8);
       Stats stats = new Stats(5_000_000);
       long[] measureFrom = {Long.MAX_VALUE};
+      Feeder paced = t.feeder(20, 1, true);
+      paced.primeNow().await(2, TimeUnit.MINUTES);
       List<StreamSubscriber> subs = streams.open(http, t.base, WATCHERS, stats, () -> measureFrom[0], -1);
       try {
         long warm = d.options.warmupMs();
         d.client.setTimer(Math.max(1, warm), x -> measureFrom[0] = System.nanoTime());
-        Feeder.Outcome o = t.feeder(20, 1, true).run(warm, d.options.durationMs()).await(5, TimeUnit.MINUTES);
+        Feeder.Outcome o = paced.run(warm, d.options.durationMs()).await(5, TimeUnit.MINUTES);
         LoadDriver.note("P8 gateway paced", o);
         StreamScenarios.awaitQuiet(subs);
         p50 = stats.percentileMs(50);
@@ -154,9 +156,11 @@ final class EtcdScenario {
     }
     try (LoadDriver.Target t = d.new Target(config)) {
       HttpClient http = d.httpClient(WATCHERS + 8);
+      Feeder flat = t.feeder(0, 1, true);
+      flat.primeNow().await(2, TimeUnit.MINUTES);
       List<StreamSubscriber> subs = streams.open(http, t.base, WATCHERS, null, () -> 0, -1);
       try {
-        Feeder.Outcome o = t.feeder(0, 1, true).run(d.options.warmupMs(), d.options.durationMs())
+        Feeder.Outcome o = flat.run(d.options.warmupMs(), d.options.durationMs())
             .await(5, TimeUnit.MINUTES);
         LoadDriver.note("P8 gateway flat out", o);
         StreamScenarios.awaitQuiet(subs);

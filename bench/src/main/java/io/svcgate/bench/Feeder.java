@@ -50,6 +50,7 @@ final class Feeder {
   private final Map<Integer, Long> failures = new TreeMap<>();
   private long fulls;
   private Promise<Void> drained;
+  private boolean primed;
 
   private static final class NodeState {
     final ReplayNode node;
@@ -213,7 +214,7 @@ final class Feeder {
    */
   Future<Outcome> run(long warmupMs, long measureMs) {
     Promise<Outcome> result = Promise.promise();
-    context.runOnContext(v -> prime().onComplete(p -> {
+    context.runOnContext(v -> (primed ? Future.<Void>succeededFuture() : prime()).onComplete(p -> {
       long[] start = new long[1];
       if (rate > 0) {
         pacedStart = System.nanoTime();
@@ -251,9 +252,18 @@ final class Feeder {
 
   /**
    * Sends every node's first full at once and waits for the answers (at most 60 s),
-   * so the paced or measured part of a run is made of patches.
+   * so the paced or measured part of a run is made of patches. {@link #run} does it
+   * unless {@link #primeNow} did (e.g. before subscribers connect, so they do not
+   * start with 50 fulls to read).
    */
+  Future<Void> primeNow() {
+    Promise<Void> p = Promise.promise();
+    context.runOnContext(v -> prime().onComplete(p));
+    return p.future();
+  }
+
   private Future<Void> prime() {
+    primed = true;
     List<Future<Integer>> all = new ArrayList<>();
     for (NodeState n : nodes) {
       List<ReplayNode.Message> msgs = n.node.next();

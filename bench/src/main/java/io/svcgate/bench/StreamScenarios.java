@@ -43,9 +43,10 @@ final class StreamScenarios {
       HttpClient http = d.httpClient(subscribers + 8);
       Stats stats = new Stats(5_000_000);
       long[] measureFrom = {Long.MAX_VALUE};
+      Feeder f = t.feeder(rate, 4, false);
+      f.primeNow().await(2, TimeUnit.MINUTES);
       List<StreamSubscriber> subs = open(http, t.base, subscribers, stats, () -> measureFrom[0], -1);
       try {
-        Feeder f = t.feeder(rate, 4, false);
         long warm = d.options.warmupMs();
         d.client.setTimer(Math.max(1, warm), x -> measureFrom[0] = System.nanoTime());
         Feeder.Outcome o = f.run(warm, d.options.durationMs()).await(5, TimeUnit.MINUTES);
@@ -71,10 +72,11 @@ final class StreamScenarios {
     int n = 1000;
     try (LoadDriver.Target t = d.new Target(config())) {
       HttpClient http = d.httpClient(n + 8);
+      Feeder f = t.feeder(0, 8, false);
+      f.primeNow().await(2, TimeUnit.MINUTES);
       long from = t.lastId();
       List<StreamSubscriber> subs = open(http, t.base, n, null, () -> 0, from);
       try {
-        Feeder f = t.feeder(0, 8, false);
         long[] atStart = new long[1];
         long[] atEnd = new long[1];
         long[] t0 = new long[1];

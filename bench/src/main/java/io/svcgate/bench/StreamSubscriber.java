@@ -23,7 +23,7 @@ final class StreamSubscriber {
   private final Kind kind;
   private final Stats latency;
   private final LongSupplier measureFrom;
-  private byte[] carry = new byte[0];
+  private Buffer pending = Buffer.buffer();
   private byte prev;
   volatile long notifications;
   volatile boolean ended;
@@ -90,36 +90,37 @@ final class StreamSubscriber {
       notifications += n;
       return;
     }
-    byte[] in = chunk.getBytes();
-    byte[] data;
-    if (carry.length == 0) {
-      data = in;
-    } else {
-      data = new byte[carry.length + in.length];
-      System.arraycopy(carry, 0, data, 0, carry.length);
-      System.arraycopy(in, 0, data, carry.length, in.length);
+    // Latency mode: complete lines only; a line cut by the chunk waits in `pending`.
+    int nl = chunk.length() - 1;
+    while (nl >= 0 && chunk.getByte(nl) != '\n') {
+      nl--;
     }
-    int lastNl = -1;
-    for (int i = data.length - 1; i >= 0; i--) {
-      if (data[i] == '\n') {
-        lastNl = i;
-        break;
-      }
-    }
-    if (lastNl < 0) {
-      carry = data;
+    if (nl < 0) {
+      pending.appendBuffer(chunk);
       return;
+    }
+    byte[] data;
+    int end;
+    if (pending.length() == 0) {
+      data = chunk.getBytes();
+      end = nl;
+    } else {
+      end = pending.length() + nl;
+      pending.appendBuffer(chunk);
+      data = pending.getBytes();
     }
     long now = System.nanoTime();
     int start = 0;
-    for (int i = 0; i <= lastNl; i++) {
+    for (int i = 0; i <= end; i++) {
       if (data[i] == '\n') {
         line(data, start, i, now);
         start = i + 1;
       }
     }
-    int rest = data.length - lastNl - 1;
-    carry = rest == 0 ? new byte[0] : java.util.Arrays.copyOfRange(data, lastNl + 1, data.length);
+    pending = Buffer.buffer();
+    if (end + 1 < data.length) {
+      pending.appendBytes(data, end + 1, data.length - end - 1);
+    }
   }
 
   private void line(byte[] b, int from, int to, long now) {

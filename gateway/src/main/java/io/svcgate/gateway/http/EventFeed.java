@@ -39,6 +39,7 @@ final class EventFeed {
   private final Set<Cursor> cursors = new LinkedHashSet<>();
   private MessageConsumer<Event> consumer;
   private long lastId;
+  private boolean flushPending;
 
   EventFeed(Vertx vertx, Context context, EventLog log, int maxHeld) {
     this.vertx = vertx;
@@ -74,6 +75,21 @@ final class EventFeed {
     lastId = e.id();
     for (Cursor c : new ArrayList<>(cursors)) {
       c.deliver(e);
+    }
+    // Write once per turn of the event loop: the events already queued for this
+    // context (a burst) are delivered before the flush runs, and go out together.
+    if (!flushPending && !cursors.isEmpty()) {
+      flushPending = true;
+      context.runOnContext(v -> flushAll());
+    }
+  }
+
+  private void flushAll() {
+    flushPending = false;
+    for (Cursor c : new ArrayList<>(cursors)) {
+      if (!c.closed) {
+        c.sub.flush();
+      }
     }
   }
 
@@ -170,6 +186,7 @@ final class EventFeed {
             return;
           }
         }
+        sub.flush();
         if (page.size() == PAGE) {
           replay();
           return;
@@ -177,6 +194,9 @@ final class EventFeed {
         live = true;
         while (!held.isEmpty() && !closed) {
           deliver(held.poll());
+        }
+        if (!closed) {
+          sub.flush();
         }
       });
     }

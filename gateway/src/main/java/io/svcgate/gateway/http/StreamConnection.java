@@ -13,14 +13,17 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One live stream ({@code GET /api/events/stream}): a bounded queue of shared
- * frames written to the response in one go whenever the socket can take more.
+ * frames written to the response in one go when the feed flushes (once per turn
+ * of the event loop, so a burst of events is one write) and whenever the socket
+ * can take more.
  * Past its bound (count or bytes) the stream ends with a {@code gone} message
  * naming the last id delivered; the subscriber resumes from there. Idle streams
  * get a jittered bookmark. Event-loop confined.
  */
 final class StreamConnection implements Subscriber {
 
-  private static final int MAX_WRITE = 1 << 20;
+  /** Largest single write: bounds the copy one flush makes for one connection. */
+  private static final int MAX_WRITE = 64 * 1024;
 
   private final Vertx vertx;
   private final HttpServerResponse response;
@@ -41,6 +44,7 @@ final class StreamConnection implements Subscriber {
   private boolean wroteSinceBookmark;
   private long bookmarkTimer = -1;
   private boolean ended;
+  private boolean continuing;
   private Runnable onReady;
   private Runnable onEnd = () -> { };
 
@@ -94,7 +98,6 @@ final class StreamConnection implements Subscriber {
     queue.add(f);
     queueIds.add(e.id());
     queuedBytes += f.length();
-    flush();
     sent++;
     if (limit > 0 && sent >= limit) {
       end(null);
@@ -103,14 +106,21 @@ final class StreamConnection implements Subscriber {
     return true;
   }
 
-  private void flush() {
-    while (!queue.isEmpty() && !response.writeQueueFull() && !ended) {
-      Buffer out = queue.size() == 1 ? queue.peek() : Buffer.buffer();
+  /**
+   * Writes one batch of what is queued (at most {@link #MAX_WRITE} bytes, several
+   * frames in one write) and, when more is queued and the socket takes it, goes on
+   * in a task of its own, so a long backlog never holds the event loop.
+   */
+  @Override
+  public void flush() {
+    if (!queue.isEmpty() && !response.writeQueueFull() && !ended) {
+      Buffer out;
       if (queue.size() == 1) {
-        queue.poll();
+        out = queue.poll();
         queuedBytes -= out.length();
         lastDelivered = queueIds.poll();
       } else {
+        out = Buffer.buffer(Math.min(MAX_WRITE, (int) Math.min(Integer.MAX_VALUE, queuedBytes)));
         while (!queue.isEmpty() && out.length() < MAX_WRITE) {
           Buffer b = queue.poll();
           queuedBytes -= b.length();
@@ -120,6 +130,13 @@ final class StreamConnection implements Subscriber {
       }
       response.write(out);
       wroteSinceBookmark = true;
+    }
+    if (!queue.isEmpty() && !response.writeQueueFull() && !ended && !continuing) {
+      continuing = true;
+      vertx.runOnContext(v -> {
+        continuing = false;
+        flush();
+      });
     }
     if (queue.isEmpty() && !response.writeQueueFull() && onReady != null) {
       Runnable r = onReady;

@@ -14,6 +14,15 @@ interface Subscriber {
    */
   boolean offer(Event event);
 
+  /**
+   * Writes out what {@link #offer} queued. The feed calls it once after a run of
+   * offers (all the events the event loop had for it in one turn, or a replayed
+   * page), so a subscriber writes several events in one go rather than one write
+   * per event.
+   */
+  default void flush() {
+  }
+
   /** True when the subscriber can take more replayed events now. */
   boolean ready();
 
