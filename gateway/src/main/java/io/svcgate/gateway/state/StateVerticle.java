@@ -66,6 +66,8 @@ public final class StateVerticle extends VerticleBase {
   private int pendingDurable;
   private long snapshotId = -1;
   private Future<Void> snapshotInFlight;
+  /** Why the state is ahead of the history (an append failed after its changes were applied); null while all is well. */
+  private Throwable unrecorded;
   private volatile boolean ready;
 
   public StateVerticle(StateOptions options, ClusterState state, History history, GatewayMetrics metrics) {
@@ -80,7 +82,7 @@ public final class StateVerticle extends VerticleBase {
    * written: after a failed write ({@link History#failure()}) the gateway is DOWN.
    */
   public boolean ready() {
-    return ready && history.failure().isEmpty();
+    return ready && !failed();
   }
 
   @Override
@@ -137,7 +139,7 @@ public final class StateVerticle extends VerticleBase {
     HeartbeatMessage hb = msg.body();
     String node = hb.nodename();
     metrics.heartbeatReceived(node, hb.kind());
-    if (history.failure().isPresent()) {
+    if (failed()) {
       metrics.heartbeatRejected("history_failed");
       reply(msg, new ApplyReply(503, state.lastId(), node, merged(node), historyFailed()));
       return;
@@ -222,13 +224,29 @@ public final class StateVerticle extends VerticleBase {
     if (events.isEmpty()) {
       return Future.succeededFuture(state.lastId());
     }
+    if (unrecorded != null) {
+      return Future.failedFuture(unrecorded);
+    }
+    java.util.concurrent.CompletableFuture<Void> appended;
+    try {
+      appended = history.append(events);
+    } catch (RuntimeException e) {
+      appended = java.util.concurrent.CompletableFuture.failedFuture(e);
+    }
     pendingDurable++;
     Promise<Long> done = Promise.promise();
-    history.append(events).whenComplete((v, err) -> context.runOnContext(x -> {
+    appended.whenComplete((v, err) -> context.runOnContext(x -> {
       pendingDurable--;
       if (err != null) {
-        LOG.error("history append failed for events {}..{}", events.get(0).id(), events.get(events.size() - 1).id(), err);
-        done.fail(err);
+        Throwable cause = err instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+            ? c.getCause() : err;
+        if (unrecorded == null) {
+          // the state holds changes the history has not: nothing more can be numbered without a gap
+          unrecorded = cause;
+          LOG.error("history append failed for events {}..{}: the gateway is DOWN and refuses changes until restarted",
+              events.get(0).id(), events.get(events.size() - 1).id(), cause);
+        }
+        done.fail(cause);
         return;
       }
       publish(events);
@@ -252,7 +270,7 @@ public final class StateVerticle extends VerticleBase {
       return force ? snapshotInFlight.transform(ar -> maybeSnapshot(true)) : Future.succeededFuture();
     }
     long last = state.lastId();
-    if (last == snapshotId || history.failure().isPresent()
+    if (last == snapshotId || failed()
         || (!force && last - snapshotId < options.snapshotEvery())) {
       return Future.succeededFuture();
     }
@@ -306,7 +324,7 @@ public final class StateVerticle extends VerticleBase {
   }
 
   private void checkLiveness() {
-    if (history.failure().isPresent()) {
+    if (failed()) {
       // nothing can be recorded any more: the gateway is DOWN, its state stays as the history has it
       return;
     }
@@ -505,7 +523,7 @@ public final class StateVerticle extends VerticleBase {
       msg.fail(404, "unknown node " + node);
       return;
     }
-    if (history.failure().isPresent()) {
+    if (failed()) {
       msg.fail(503, historyFailed());
       return;
     }
@@ -532,9 +550,15 @@ public final class StateVerticle extends VerticleBase {
     msg.reply(state.lastId());
   }
 
+  /** Whether changes can no longer be recorded: a history write failed, or an append after its changes were applied. */
+  private boolean failed() {
+    return unrecorded != null || history.failure().isPresent();
+  }
+
   private String historyFailed() {
+    Throwable why = history.failure().orElse(unrecorded);
     return "the gateway cannot record changes: writing the history failed ("
-        + history.failure().map(Throwable::getMessage).orElse("?") + "); it is DOWN until restarted";
+        + (why == null ? "?" : why.getMessage()) + "); it is DOWN until restarted";
   }
 
   /**
