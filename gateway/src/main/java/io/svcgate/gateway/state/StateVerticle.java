@@ -144,7 +144,7 @@ public final class StateVerticle extends VerticleBase {
       reply(msg, new ApplyReply(503, state.lastId(), node, merged(node), historyFailed()));
       return;
     }
-    if (pendingDurable >= options.maxPendingDurable() || !history.canAccept(8)) {
+    if (pendingDurable >= options.maxPendingDurable() || !history.canAccept(mostEventsOf(hb))) {
       metrics.heartbeatRejected("overloaded");
       reply(msg, new ApplyReply(503, state.lastId(), node, merged(node), "the history is busy, retry later"));
       return;
@@ -186,6 +186,16 @@ public final class StateVerticle extends VerticleBase {
         reply(msg, new ApplyReply(503, state.lastId(), node, merged(node), ar.cause().getMessage()));
       }
     });
+  }
+
+  /**
+   * The most events one message can make: one per patch generation, plus an
+   * hb_beating, a cluster.nodes change and the aggregates' patch. Checked against
+   * the history's backlog before applying, so an applied change is never refused.
+   */
+  private static int mostEventsOf(HeartbeatMessage hb) {
+    int own = hb instanceof HeartbeatMessage.Patch p ? p.deltas().size() : 1;
+    return own + 3;
   }
 
   private void countApplied(HeartbeatMessage hb, ApplyOutcome outcome) {
