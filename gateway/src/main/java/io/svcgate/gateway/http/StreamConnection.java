@@ -98,12 +98,23 @@ final class StreamConnection implements Subscriber {
     queue.add(f);
     queueIds.add(e.id());
     queuedBytes += f.length();
+    if (queue.size() >= Math.max(1, maxEvents / 2) || queuedBytes >= Math.min(MAX_WRITE, maxBytes / 2)) {
+      // A long run of offers (a replayed page, a burst of large events) must not fill
+      // the bound before the feed's flush comes: write what the socket takes now.
+      writeWhileWritable();
+    }
     sent++;
     if (limit > 0 && sent >= limit) {
       end(null);
       return false;
     }
     return true;
+  }
+
+  private void writeWhileWritable() {
+    while (!queue.isEmpty() && !response.writeQueueFull() && !ended) {
+      writeBatch();
+    }
   }
 
   /**
@@ -114,22 +125,7 @@ final class StreamConnection implements Subscriber {
   @Override
   public void flush() {
     if (!queue.isEmpty() && !response.writeQueueFull() && !ended) {
-      Buffer out;
-      if (queue.size() == 1) {
-        out = queue.poll();
-        queuedBytes -= out.length();
-        lastDelivered = queueIds.poll();
-      } else {
-        out = Buffer.buffer(Math.min(MAX_WRITE, (int) Math.min(Integer.MAX_VALUE, queuedBytes)));
-        while (!queue.isEmpty() && out.length() < MAX_WRITE) {
-          Buffer b = queue.poll();
-          queuedBytes -= b.length();
-          lastDelivered = queueIds.poll();
-          out.appendBuffer(b);
-        }
-      }
-      response.write(out);
-      wroteSinceBookmark = true;
+      writeBatch();
     }
     if (!queue.isEmpty() && !response.writeQueueFull() && !ended && !continuing) {
       continuing = true;
@@ -144,6 +140,27 @@ final class StreamConnection implements Subscriber {
       r.run();
     }
   }
+
+  /** One write of up to {@link #MAX_WRITE} bytes of queued frames. */
+  private void writeBatch() {
+    Buffer out;
+    if (queue.size() == 1) {
+      out = queue.poll();
+      queuedBytes -= out.length();
+      lastDelivered = queueIds.poll();
+    } else {
+      out = Buffer.buffer(Math.min(MAX_WRITE, (int) Math.min(Integer.MAX_VALUE, queuedBytes)));
+      while (!queue.isEmpty() && out.length() < MAX_WRITE) {
+        Buffer b = queue.poll();
+        queuedBytes -= b.length();
+        lastDelivered = queueIds.poll();
+        out.appendBuffer(b);
+      }
+    }
+    response.write(out);
+    wroteSinceBookmark = true;
+  }
+
 
   @Override
   public boolean ready() {
