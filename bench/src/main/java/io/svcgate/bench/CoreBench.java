@@ -123,8 +123,7 @@ public class CoreBench {
       HeartbeatMessage.Full full = (HeartbeatMessage.Full) Workload.nextParsed(s).get(0);
       HeartbeatMessage.Delta[] deltas = new HeartbeatMessage.Delta[CYCLE];
       for (int k = 0; k < CYCLE; k++) {
-        HeartbeatMessage.Patch p = (HeartbeatMessage.Patch) Workload.nextParsed(s).get(0);
-        deltas[k] = p.deltas().values().iterator().next();
+        deltas[k] = Workload.nextPatch(s).deltas().values().iterator().next();
       }
       cycles[i] = new NodeCycle(s.name(), full.data(), deltas);
     }
@@ -152,16 +151,20 @@ public class CoreBench {
     }
     // Samples of what one generation touches, for waitIndexAffected.
     touchedSamples = new ArrayList<>();
-    for (int i = 0; i < 1000; i++) {
+    for (int i = 0; touchedSamples.size() < 1000; i++) {
       NodeCycle c = cycles[i % NODES];
-      ApplyOutcome o = state.apply(c.next(), now());
+      HeartbeatMessage m = c.next();
+      ApplyOutcome o = state.apply(m, now());
+      window.append(o.events());
+      if (m instanceof HeartbeatMessage.Full) {
+        continue;
+      }
       List<Path> paths = new ArrayList<>();
       for (Event e : o.events()) {
         for (Stanza s : e.stanzas()) {
           paths.add(s.path());
         }
       }
-      window.append(o.events());
       touchedSamples.add(paths);
     }
     // A full 200 generations later than another, for diffFull.

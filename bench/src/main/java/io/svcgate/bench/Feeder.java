@@ -51,6 +51,61 @@ final class Feeder {
   private long fulls;
   private Promise<Void> drained;
   private boolean primed;
+  private long cpu0;
+  private Map<Long, Long> threads0 = Map.of();
+  /** The threads that used the most CPU in the measured window: "name 1.23 s, …". */
+  String busiestThreads = "";
+
+  private static Map<Long, Long> threadCpu() {
+    var t = java.lang.management.ManagementFactory.getThreadMXBean();
+    Map<Long, Long> out = new java.util.HashMap<>();
+    for (long id : t.getAllThreadIds()) {
+      out.put(id, t.getThreadCpuTime(id));
+    }
+    return out;
+  }
+
+  /** Bytes allocated so far by all threads. */
+  static long allocated() {
+    var t = java.lang.management.ManagementFactory.getThreadMXBean();
+    if (!(t instanceof com.sun.management.ThreadMXBean s)) {
+      return -1;
+    }
+    long sum = 0;
+    for (long b : s.getThreadAllocatedBytes(t.getAllThreadIds())) {
+      sum += Math.max(0, b);
+    }
+    return sum;
+  }
+
+  /** Bytes allocated in the measured window per generation (all threads of this JVM). */
+  double allocatedPerGeneration = Double.NaN;
+  private long allocatedAt0;
+
+  private static String busiest(Map<Long, Long> before, Map<Long, Long> after) {
+    var t = java.lang.management.ManagementFactory.getThreadMXBean();
+    List<Map.Entry<String, Long>> used = new ArrayList<>();
+    for (Map.Entry<Long, Long> e : after.entrySet()) {
+      long d = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+      var info = t.getThreadInfo(e.getKey());
+      if (d > 0 && info != null) {
+        used.add(Map.entry(info.getThreadName(), d));
+      }
+    }
+    used.sort((a, b) -> Long.compare(b.getValue(), a.getValue()));
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < Math.min(6, used.size()); i++) {
+      sb.append(i == 0 ? "" : ", ").append(used.get(i).getKey())
+          .append(String.format(java.util.Locale.ROOT, " %.2f s", used.get(i).getValue() / 1e9));
+    }
+    return sb.toString();
+  }
+
+  /** CPU time used by this JVM so far, ns (-1 when the platform does not say). */
+  static long processCpuNanos() {
+    var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    return os instanceof com.sun.management.OperatingSystemMXBean o ? o.getProcessCpuTime() : -1;
+  }
 
   private static final class NodeState {
     final ReplayNode node;
@@ -198,7 +253,14 @@ final class Feeder {
   }
 
   /** What a run measured. */
-  record Outcome(long generations, long messages, double seconds, Map<Integer, Long> failures, long fulls) {
+  record Outcome(long generations, long messages, double seconds, Map<Integer, Long> failures, long fulls,
+                 double cpuSeconds) {
+
+    /** CPU time of this whole JVM (driver and, in-process, the gateway) per generation, µs. */
+    double cpuMicrosPerGeneration() {
+      return generations == 0 ? Double.NaN : cpuSeconds * 1e6 / generations;
+    }
+
     double generationsPerSecond() {
       return generations / seconds;
     }
@@ -230,11 +292,17 @@ final class Feeder {
       context.owner().setTimer(Math.max(1, warmupMs), t1 -> {
         measuring = true;
         start[0] = System.nanoTime();
+        cpu0 = processCpuNanos();
+        threads0 = threadCpu();
+        allocatedAt0 = allocated();
         context.owner().setTimer(Math.max(1, measureMs), t2 -> {
           measuring = false;
           double secs = (System.nanoTime() - start[0]) / 1e9;
           stopping = true;
-          Outcome o = new Outcome(generationsMeasured, messagesMeasured, secs, new TreeMap<>(failures), fulls);
+          Outcome o = new Outcome(generationsMeasured, messagesMeasured, secs, new TreeMap<>(failures), fulls,
+              (processCpuNanos() - cpu0) / 1e9);
+          busiestThreads = busiest(threads0, threadCpu());
+          allocatedPerGeneration = (allocated() - allocatedAt0) / (double) Math.max(1, generationsMeasured);
           drained = Promise.promise();
           if (inFlight == 0) {
             drained.tryComplete();

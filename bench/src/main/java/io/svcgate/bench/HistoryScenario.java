@@ -112,7 +112,7 @@ final class HistoryScenario {
       HeartbeatMessage.Full full = (HeartbeatMessage.Full) Workload.nextParsed(s).get(0);
       HeartbeatMessage.Delta[] deltas = new HeartbeatMessage.Delta[500];
       for (int k = 0; k < deltas.length; k++) {
-        deltas[k] = ((HeartbeatMessage.Patch) Workload.nextParsed(s).get(0)).deltas().values().iterator().next();
+        deltas[k] = Workload.nextPatch(s).deltas().values().iterator().next();
       }
       cycles.add(new CoreBench.NodeCycle(s.name(), full.data(), deltas));
     }

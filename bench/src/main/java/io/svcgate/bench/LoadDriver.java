@@ -144,8 +144,8 @@ public final class LoadDriver {
       }
     }
     for (String s : o.scenarios) {
-      if (!List.of("P2", "P3", "P4", "P5", "P6", "P7", "P8").contains(s)) {
-        throw new IllegalArgumentException("unknown scenario " + s + " (P2…P8 or all)");
+      if (!List.of("P2", "P3", "P4", "P4A", "P4B", "P4C", "P5", "P6", "P7", "P8").contains(s)) {
+        throw new IllegalArgumentException("unknown scenario " + s + " (P2…P8, P4a/P4b/P4c, or all)");
       }
     }
     return o;
@@ -203,7 +203,7 @@ public final class LoadDriver {
         switch (s) {
           case "P2" -> p2();
           case "P3" -> p3();
-          case "P4" -> new StreamScenarios(this).run();
+          case "P4", "P4A", "P4B", "P4C" -> new StreamScenarios(this).run(s);
           case "P5" -> new WaitScenario(this).run();
           case "P6" -> new HistoryScenario(this).run(run);
           case "P7" -> new FootprintScenario(this).run();
@@ -323,8 +323,13 @@ public final class LoadDriver {
           options.nodes, 8, 0);
       Feeder.Outcome o = f.run(options.warmupMs(), options.durationMs()).await(5, TimeUnit.MINUTES);
       note("P2", o);
+      System.err.println("  P2 busiest threads: " + f.busiestThreads);
+      results.add("P2 heap allocated per generation (gateway and driver)", "KiB", Results.Goal.none(),
+          f.allocatedPerGeneration / 1024);
       results.add("P2 ingest via event bus, durable, " + options.nodes + " nodes", "generations/s",
           Results.Goal.atLeast(100_000, "≥ 100 000"), o.generationsPerSecond());
+      results.add("P2 CPU per generation (gateway and driver, one JVM)", "µs", Results.Goal.none(),
+          o.cpuMicrosPerGeneration());
     }
   }
 
@@ -348,8 +353,9 @@ public final class LoadDriver {
   }
 
   static void note(String scenario, Feeder.Outcome o) {
-    System.err.printf(Locale.ROOT, "  %s: %d generations, %d messages in %.2f s; fulls sent %d; failures %s%n",
-        scenario, o.generations(), o.messages(), o.seconds(), o.fulls(), o.failures());
+    System.err.printf(Locale.ROOT, "  %s: %d generations, %d messages in %.2f s; fulls sent %d; failures %s; "
+            + "JVM CPU %.2f s (%.0f µs per generation)%n", scenario, o.generations(), o.messages(), o.seconds(), o.fulls(),
+        o.failures(), o.cpuSeconds(), o.cpuMicrosPerGeneration());
   }
 
   /** The repository root guessed from the jar's place (bench/target/bench.jar) or the working directory. */

@@ -12,8 +12,8 @@ import java.util.List;
 /**
  * One simulated node's heartbeats for the load driver, made once and replayed
  * cheaply: a cycle of the node's full followed by {@code cycle} of its
- * generations (patches, each maybe followed by a node event), as
- * {@link SimNode#next()} made them. Each message gets a fresh generation number
+ * heartbeats (patches, each maybe followed by a node event; now and then a ping,
+ * after which the node sends a full), as {@link SimNode#next()} made them. Each message gets a fresh generation number
  * when it is taken, and the full at the start of every cycle brings the gateway's
  * copy of the node back to where the cycle's patches apply.
  *
@@ -33,13 +33,15 @@ public final class ReplayNode {
   private final String name;
   private final byte[] fullHead;
   private final byte[] patchHead;
+  private final byte[] pingHead;
   private final byte[] fullData;
   private final List<Template> templates = new ArrayList<>();
   private long gen;
   private int pos;
   private String extraStanza;
 
-  private record Template(byte[] rest, byte[] event) {
+  /** One heartbeat of the cycle: a patch (its stanzas after the first, maybe an event), a ping or a full. */
+  private record Template(String kind, byte[] rest, byte[] event) {
   }
 
   /**
@@ -53,16 +55,26 @@ public final class ReplayNode {
     this.fullHead = String.format(head, "full").getBytes(StandardCharsets.UTF_8);
     this.patchHead = String.format(head, "patch").getBytes(StandardCharsets.UTF_8);
     this.fullData = Json.bytes(full.get("data"));
+    this.pingHead = String.format(head, "ping").getBytes(StandardCharsets.UTF_8);
     for (int i = 0; i < cycle; i++) {
       List<ObjectNode> msgs = node.next();
-      ObjectNode patch = msgs.get(0);
-      JsonNode delta = patch.get("deltas").elements().next();
+      ObjectNode first = msgs.get(0);
+      String kind = first.get("kind").textValue();
+      if (kind.equals("full")) {
+        templates.add(new Template(kind, Json.bytes(first.get("data")), null));
+        continue;
+      }
+      if (kind.equals("ping")) {
+        templates.add(new Template(kind, Json.bytes(first.get("monitor")), null));
+        continue;
+      }
+      JsonNode delta = first.get("deltas").elements().next();
       StringBuilder rest = new StringBuilder();
       for (int k = 1; k < delta.size(); k++) {
         rest.append(',').append(new String(Json.bytes(delta.get(k)), StandardCharsets.UTF_8));
       }
       byte[] event = msgs.size() > 1 ? Json.bytes(msgs.get(1)) : null;
-      templates.add(new Template(rest.toString().getBytes(StandardCharsets.UTF_8), event));
+      templates.add(new Template(kind, rest.toString().getBytes(StandardCharsets.UTF_8), event));
     }
   }
 
@@ -115,6 +127,16 @@ public final class ReplayNode {
     }
     Template t = templates.get(pos - 1);
     pos = pos == templates.size() ? 0 : pos + 1;
+    if (t.kind.equals("full")) {
+      Buffer b = Buffer.buffer(t.rest.length + 100);
+      b.appendBytes(fullHead).appendString(g).appendString("},\"data\":").appendBytes(t.rest).appendString("}");
+      return List.of(new Message(b, true, true));
+    }
+    if (t.kind.equals("ping")) {
+      Buffer b = Buffer.buffer(t.rest.length + 100);
+      b.appendBytes(pingHead).appendString(g).appendString("},\"monitor\":").appendBytes(t.rest).appendString("}");
+      return List.of(new Message(b, false, false));
+    }
     Buffer b = Buffer.buffer(t.rest.length + 160);
     b.appendBytes(patchHead);
     b.appendString(g).appendString("},\"deltas\":{\"").appendString(g).appendString("\":[[[\"updated\"],\"ts~")

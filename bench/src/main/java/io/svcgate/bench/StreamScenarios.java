@@ -24,10 +24,17 @@ final class StreamScenarios {
     this.d = d;
   }
 
-  void run() throws Exception {
-    latency("P4a", 1, 2000, "p50", 1, "p99", 5);
-    latency("P4b", 1000, 20, null, 0, "p99", 10);
-    fanOut();
+  /** {@code which}: P4 (all three), P4A, P4B or P4C. */
+  void run(String which) throws Exception {
+    if (which.equals("P4") || which.equals("P4A")) {
+      latency("P4a", 1, 2000, "p50", 1, "p99", 5);
+    }
+    if (which.equals("P4") || which.equals("P4B")) {
+      latency("P4b", 1000, 20, null, 0, "p99", 10);
+    }
+    if (which.equals("P4") || which.equals("P4C")) {
+      fanOut();
+    }
   }
 
   private Map<ConfigKey, String> config() {

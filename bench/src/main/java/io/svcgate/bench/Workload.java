@@ -60,6 +60,20 @@ public final class Workload {
     return out;
   }
 
+  /**
+   * The node's next patch generation, parsed as the gateway's ingest does; pings
+   * and the fulls after them are skipped (they leave the node's data as it was).
+   */
+  public static HeartbeatMessage.Patch nextPatch(SimNode node) {
+    for (int i = 0; i < 100; i++) {
+      HeartbeatMessage m = nextParsed(node).get(0);
+      if (m instanceof HeartbeatMessage.Patch p) {
+        return p;
+      }
+    }
+    throw new IllegalStateException("no patch in 100 heartbeats of " + node.name());
+  }
+
   /** The next heartbeat of a node, parsed and validated as the gateway's ingest does. */
   public static List<HeartbeatMessage> nextParsed(SimNode node) {
     List<ObjectNode> msgs = node.next();
