@@ -28,10 +28,23 @@ final class ClusterView {
    * @param staleNodes   the nodes whose instances do not count
    */
   ClusterView(JsonNode monitorNodes, List<String> clusterNodes, Set<String> staleNodes) {
+    this(monitorNodes, counting(clusterNodes, staleNodes));
+  }
+
+  /**
+   * @param monitorNodes {@code monitor.nodes}; anything that is not an object is read as no nodes
+   * @param counting     the counting nodes as {@link #counting(List, Set)} made them (not copied)
+   */
+  ClusterView(JsonNode monitorNodes, List<String> counting) {
     this.monitorNodes = monitorNodes != null && monitorNodes.isObject() ? monitorNodes : null;
+    this.counting = counting;
+  }
+
+  /** The counting nodes: {@code cluster.nodes} in order, duplicates once, less the stale ones; unmodifiable. */
+  static List<String> counting(List<String> clusterNodes, Set<String> staleNodes) {
     Set<String> order = new LinkedHashSet<>(clusterNodes);
     order.removeAll(staleNodes);
-    this.counting = Collections.unmodifiableList(new ArrayList<>(order));
+    return Collections.unmodifiableList(new ArrayList<>(order));
   }
 
   /** The counting nodes, in {@code cluster.nodes} order. */

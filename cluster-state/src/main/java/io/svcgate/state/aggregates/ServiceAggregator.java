@@ -76,6 +76,10 @@ public final class ServiceAggregator implements DerivedState {
   };
 
   private List<String> clusterNodes;
+  /** The inputs and result of the last {@link ClusterView#counting(List, Set)}, reused while they hold. */
+  private List<String> lastNodes;
+  private Set<String> lastStale = Set.of();
+  private List<String> lastCounting;
   private Set<String> counting = Set.of();
   /** Counting node → the paths it names under services.config and services.status. */
   private final Map<String, Set<String>> pathsByNode = new HashMap<>();
@@ -211,7 +215,13 @@ public final class ServiceAggregator implements DerivedState {
     JsonNode services = monitor.get("services");
     boolean servicesKnown = services != null && services.isObject();
     List<String> nodes = ServiceAggregates.clusterNodes(document);
-    ClusterView view = new ClusterView(monitor.get("nodes"), nodes, staleNodes);
+    // The counting nodes only change with cluster.nodes or the stale nodes: reuse the last list.
+    if (!nodes.equals(lastNodes) || !staleNodes.equals(lastStale)) {
+      lastNodes = nodes;
+      lastStale = Set.copyOf(staleNodes);
+      lastCounting = ClusterView.counting(nodes, staleNodes);
+    }
+    ClusterView view = new ClusterView(monitor.get("nodes"), lastCounting);
     Set<String> dirty = new HashSet<>();
     boolean full = force || clusterNodes == null || !sameOrder(clusterNodes, nodes) || !servicesKnown;
     if (full) {
@@ -226,19 +236,21 @@ public final class ServiceAggregator implements DerivedState {
       }
     } else {
       clusterNodes = nodes;
-      Set<String> now = new LinkedHashSet<>(view.counting());
       Set<String> whole = new LinkedHashSet<>(wholeNodes);
-      for (String n : counting) {
-        if (!now.contains(n)) {
-          whole.add(n);
+      if (!sameSequence(counting, view.counting())) {
+        Set<String> now = new LinkedHashSet<>(view.counting());
+        for (String n : counting) {
+          if (!now.contains(n)) {
+            whole.add(n);
+          }
         }
-      }
-      for (String n : now) {
-        if (!counting.contains(n)) {
-          whole.add(n);
+        for (String n : now) {
+          if (!counting.contains(n)) {
+            whole.add(n);
+          }
         }
+        counting = now;
       }
-      counting = now;
       for (String n : whole) {
         setNodePaths(n, counting.contains(n) ? view.pathsOf(n) : Set.of(), dirty);
       }
@@ -269,11 +281,28 @@ public final class ServiceAggregator implements DerivedState {
     return out;
   }
 
+  /** True when {@code set} iterates exactly the elements of {@code list}, in its order. */
+  private static boolean sameSequence(Set<String> set, List<String> list) {
+    if (set.size() != list.size()) {
+      return false;
+    }
+    Iterator<String> it = set.iterator();
+    for (String s : list) {
+      if (!s.equals(it.next())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /**
    * True when the nodes common to both lists come in the same order: then only the
    * added and removed nodes change what counts, and in the order it counts.
    */
   private static boolean sameOrder(List<String> before, List<String> after) {
+    if (before.equals(after)) {
+      return true;
+    }
     Set<String> a = new HashSet<>(after);
     Set<String> b = new HashSet<>(before);
     Iterator<String> j = after.stream().filter(b::contains).iterator();

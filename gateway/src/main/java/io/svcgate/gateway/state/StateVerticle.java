@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.svcgate.gateway.Addresses;
 import io.svcgate.gateway.bus.EventCodec;
+import io.svcgate.gateway.bus.LazyJsonMap;
 import io.svcgate.gateway.bus.LocalCodec;
 import io.svcgate.gateway.history.History;
 import io.svcgate.gateway.history.HistoryBacklogFullException;
@@ -314,7 +315,8 @@ public final class StateVerticle extends VerticleBase {
     for (Event e : events) {
       vertx.eventBus().publish(Addresses.EVENT_FEED, e, EVENT_DELIVERY);
       if (options.publishJson()) {
-        vertx.eventBus().publish(Addresses.EVENTS, new JsonObject(Buffer.buffer(e.json())));
+        // Decoded only if someone reads it (a consumer's copy, the clustered bus): see LazyJsonMap.
+        vertx.eventBus().publish(Addresses.EVENTS, LazyJsonMap.jsonObject(e.json()));
       }
       metrics.eventEmitted(e.kind(), e.eventId());
       metrics.lastEventId(e.id());
