@@ -98,7 +98,7 @@ public final class WaitIndex<W> {
       }
       if (!reg.nodes.contains(n)) {
         reg.nodes.add(n);
-        n.regs.add(reg);
+        n.addReg(reg);
       }
     }
     size++;
@@ -160,7 +160,7 @@ public final class WaitIndex<W> {
     todo.push(root);
     while (!todo.isEmpty()) {
       Node n = todo.pop();
-      for (Reg r : n.regs) {
+      for (Reg r : n.regs()) {
         if (seen.add(r)) {
           out.add(r.waiter);
         }
@@ -184,7 +184,7 @@ public final class WaitIndex<W> {
   }
 
   private void collect(Node n, Path changed, Set<Reg> added, Set<W> out) {
-    for (Reg r : n.regs) {
+    for (Reg r : n.regs()) {
       probes++;
       if (!added.contains(r) && r.touchedBy(changed)) {
         added.add(r);
@@ -197,11 +197,29 @@ public final class WaitIndex<W> {
     final Node parent;
     final Object step;
     Map<Object, Node> children;
-    final Set<Reg> regs = new LinkedHashSet<>();
+    /** The waits filed here, in registration order; null while none (most trie nodes hold none). */
+    private Set<Reg> regs;
 
     Node(Node parent, Object step) {
       this.parent = parent;
       this.step = step;
+    }
+
+    Set<Reg> regs() {
+      return regs == null ? Set.of() : regs;
+    }
+
+    void addReg(Reg r) {
+      if (regs == null) {
+        regs = new LinkedHashSet<>(2);
+      }
+      regs.add(r);
+    }
+
+    void removeReg(Reg r) {
+      if (regs != null && regs.remove(r) && regs.isEmpty()) {
+        regs = null;
+      }
     }
 
     Node childOrNew(Object step) {
@@ -214,7 +232,7 @@ public final class WaitIndex<W> {
     /** Drops this node and its empty ancestors from the trie. */
     void prune() {
       Node n = this;
-      while (n.parent != null && n.regs.isEmpty() && (n.children == null || n.children.isEmpty())) {
+      while (n.parent != null && n.regs == null && (n.children == null || n.children.isEmpty())) {
         n.parent.children.remove(n.step);
         n = n.parent;
       }
@@ -263,7 +281,7 @@ public final class WaitIndex<W> {
       }
       active = false;
       for (Node n : nodes) {
-        n.regs.remove(this);
+        n.removeReg(this);
         n.prune();
       }
       size--;
