@@ -45,6 +45,44 @@ final class AggregateRules {
   private static final List<Set<JsonNode>> OVERALL_DOWN = List.of(
       Set.of(DOWN, STDBY_UP), Set.of(DOWN, STDBY_UP, NA));
 
+  /**
+   * The keys of an instance status that the rules read (§2.3), {@code updated} included.
+   * Nothing else of an instance can change an aggregate. Keep in step with the rules.
+   */
+  static final List<String> INSTANCE_INPUTS = List.of("updated", "topology", "avail", "overall", "frozen",
+      "provisioned", "monitor", "flex_min", "flex_max", "placement", "scale", "scaler_slaves", "slaves",
+      "scaler_slave");
+  /** The keys of an instance's {@code monitor} that the rules read: the placement role, and the status for slices. */
+  static final List<String> MONITOR_INPUTS = List.of("placement", "status");
+
+  /**
+   * What the rules read of an instance status: a new object with its {@link #INSTANCE_INPUTS}
+   * keys (the same values, JSON nulls included), and of its {@code monitor}, when that is an
+   * object, only the {@link #MONITOR_INPUTS} keys. Every rule gives the same result on it as
+   * on the instance itself. Read-only: the values are shared with the instance.
+   */
+  static ObjectNode inputs(ObjectNode status) {
+    ObjectNode out = Json.NODES.objectNode();
+    for (String k : INSTANCE_INPUTS) {
+      JsonNode v = status.get(k);
+      if (v == null) {
+        continue;
+      }
+      if (v.isObject() && "monitor".equals(k)) {
+        ObjectNode m = Json.NODES.objectNode();
+        for (String mk : MONITOR_INPUTS) {
+          JsonNode mv = v.get(mk);
+          if (mv != null) {
+            m.set(mk, mv);
+          }
+        }
+        v = m;
+      }
+      out.set(k, v);
+    }
+    return out;
+  }
+
   /** What the aggregation of one object reads beyond its own instances. */
   interface Context {
 
@@ -396,6 +434,9 @@ final class AggregateRules {
       return v.booleanValue();
     }
     if (v.isNumber()) {
+      if (v.isInt() || v.isLong()) {
+        return v.longValue() != 0;
+      }
       return v.isIntegralNumber() ? v.bigIntegerValue().signum() != 0 : v.decimalValue().signum() != 0;
     }
     if (v.isTextual()) {

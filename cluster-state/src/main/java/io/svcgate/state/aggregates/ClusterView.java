@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -15,12 +17,27 @@ import java.util.Set;
  * listed in {@code cluster.nodes} and is not stale; a counting node with no entry, or an
  * entry that is not an object, contributes nothing.
  *
- * <p>A view over a live document, not a copy: it is valid until the document changes.
+ * <p>A view over a live document, not a copy. It keeps each counting node's data object
+ * and its {@code services.config} and {@code services.status} objects, and reads
+ * everything below them live: it stays valid while those objects stay in place, that is
+ * until a change at or above {@code monitor.nodes.<n>.services.config} or
+ * {@code .status} (a node's data set or removed whole, its {@code services} replaced…),
+ * a change of {@code cluster.nodes} or of the stale nodes. Changes inside a node's data
+ * below that (an instance status, a config entry, the node's {@code frozen}) are seen
+ * at once.
  */
 final class ClusterView {
 
   private final JsonNode monitorNodes;
   private final List<String> counting;
+  /** Counting node → its position in {@link #counting}. */
+  private final Map<String, Integer> position;
+  /** By position: the node's data object, or null. */
+  private final ObjectNode[] data;
+  /** By position: the node's {@code services.config} object, or null. */
+  private final ObjectNode[] config;
+  /** By position: the node's {@code services.status} object, or null. */
+  private final ObjectNode[] status;
 
   /**
    * @param monitorNodes {@code monitor.nodes}; anything that is not an object is read as no nodes
@@ -38,6 +55,21 @@ final class ClusterView {
   ClusterView(JsonNode monitorNodes, List<String> counting) {
     this.monitorNodes = monitorNodes != null && monitorNodes.isObject() ? monitorNodes : null;
     this.counting = counting;
+    int n = counting.size();
+    this.position = new HashMap<>(n * 2);
+    this.data = new ObjectNode[n];
+    this.config = new ObjectNode[n];
+    this.status = new ObjectNode[n];
+    for (int i = 0; i < n; i++) {
+      String name = counting.get(i);
+      position.put(name, i);
+      JsonNode d = this.monitorNodes == null ? null : this.monitorNodes.get(name);
+      if (d != null && d.isObject()) {
+        data[i] = (ObjectNode) d;
+        config[i] = section(d, "config");
+        status[i] = section(d, "status");
+      }
+    }
   }
 
   /** The counting nodes: {@code cluster.nodes} in order, duplicates once, less the stale ones; unmodifiable. */
@@ -52,8 +84,29 @@ final class ClusterView {
     return counting;
   }
 
+  /** True when the node counts. */
+  boolean counts(String nodename) {
+    return position.containsKey(nodename);
+  }
+
+  /** A counting node's position in {@link #counting()}, or -1. */
+  int position(String nodename) {
+    Integer i = position.get(nodename);
+    return i == null ? -1 : i;
+  }
+
+  /** A counting node's {@code services.status} object, or null (also for a node that does not count). */
+  ObjectNode status(String nodename) {
+    Integer i = position.get(nodename);
+    return i == null ? null : status[i];
+  }
+
   /** A counting node's data object, or null. */
   ObjectNode node(String nodename) {
+    Integer i = position.get(nodename);
+    if (i != null) {
+      return data[i];
+    }
     if (monitorNodes == null) {
       return null;
     }
@@ -72,9 +125,8 @@ final class ClusterView {
 
   /** True when some counting node has a config entry for the path: the path gets an aggregate (§2.2). */
   boolean aggregated(String path) {
-    for (String n : counting) {
-      ObjectNode config = section(node(n), "config");
-      if (config != null && config.has(path)) {
+    for (ObjectNode c : config) {
+      if (c != null && c.has(path)) {
         return true;
       }
     }
@@ -84,17 +136,17 @@ final class ClusterView {
   /** The status entries of a path on the counting nodes, in order (§2.3). */
   Instances instances(String path) {
     List<Instances.Entry> entries = null;
-    for (String n : counting) {
-      ObjectNode status = section(node(n), "status");
-      if (status == null) {
+    for (int i = 0; i < status.length; i++) {
+      ObjectNode s = status[i];
+      if (s == null) {
         continue;
       }
-      JsonNode e = status.get(path);
+      JsonNode e = s.get(path);
       if (e != null && e.isObject()) {
         if (entries == null) {
-          entries = new ArrayList<>(counting.size());
+          entries = new ArrayList<>(status.length);
         }
-        entries.add(new Instances.Entry(n, (ObjectNode) e, AggregateRules.truthy(e.get("updated"))));
+        entries.add(new Instances.Entry(counting.get(i), (ObjectNode) e, AggregateRules.truthy(e.get("updated"))));
       }
     }
     return new Instances(entries == null ? List.of() : entries);
@@ -111,19 +163,29 @@ final class ClusterView {
 
   /** True when the node names the path under {@code services.config} or {@code services.status}. */
   boolean names(String nodename, String path) {
-    ObjectNode data = node(nodename);
-    ObjectNode config = section(data, "config");
-    ObjectNode status = section(data, "status");
-    return config != null && config.has(path) || status != null && status.has(path);
+    Integer i = position.get(nodename);
+    ObjectNode c;
+    ObjectNode st;
+    if (i != null) {
+      c = config[i];
+      st = status[i];
+    } else {
+      ObjectNode d = node(nodename);
+      c = section(d, "config");
+      st = section(d, "status");
+    }
+    return c != null && c.has(path) || st != null && st.has(path);
   }
 
   /** The {@code frozen} values of the counting nodes that have that key (§8). */
   List<JsonNode> nodeFrozen() {
-    List<JsonNode> values = new ArrayList<>(counting.size());
-    for (String n : counting) {
-      ObjectNode data = node(n);
-      if (data != null && data.has("frozen")) {
-        values.add(data.get("frozen"));
+    List<JsonNode> values = new ArrayList<>(data.length);
+    for (ObjectNode d : data) {
+      if (d != null) {
+        JsonNode f = d.get("frozen");
+        if (f != null) {
+          values.add(f);
+        }
       }
     }
     return values;

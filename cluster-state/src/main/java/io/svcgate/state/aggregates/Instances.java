@@ -2,24 +2,49 @@ package io.svcgate.state.aggregates;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
  * The status entries of one object path on the counting nodes, in {@code cluster.nodes}
  * order (aggregates.md §2.3). Entries that are not JSON objects are not status entries.
- *
- * @param entries every status entry, counted or not
+ * Immutable once made: the counted instances and the reference instance are worked out
+ * once, since every rule reads them.
  */
-record Instances(List<Entry> entries) {
+final class Instances {
+
+  /** No status entry at all. */
+  static final Instances NONE = new Instances(List.of());
 
   /**
    * One status entry.
    *
    * @param node    the node it comes from
-   * @param status  {@code monitor.nodes.<node>.services.status.<path>}
+   * @param status  {@code monitor.nodes.<node>.services.status.<path>}, or a copy of the
+   *                keys of it that the rules read ({@link AggregateRules#inputs})
    * @param counted true when its {@code updated} is truthy; false for a placeholder
    */
   record Entry(String node, ObjectNode status, boolean counted) {
+  }
+
+  private final List<Entry> entries;
+  private final List<ObjectNode> counted;
+
+  /** @param entries every status entry, counted or not, in order */
+  Instances(List<Entry> entries) {
+    this.entries = List.copyOf(entries);
+    List<ObjectNode> c = new ArrayList<>(entries.size());
+    for (Entry e : this.entries) {
+      if (e.counted()) {
+        c.add(e.status());
+      }
+    }
+    this.counted = Collections.unmodifiableList(c);
+  }
+
+  /** Every status entry, counted or not, in order. */
+  List<Entry> entries() {
+    return entries;
   }
 
   /** The first status entry, counted or not; null when there is none. */
@@ -29,22 +54,11 @@ record Instances(List<Entry> entries) {
 
   /** The counted instances, in order. */
   List<ObjectNode> counted() {
-    List<ObjectNode> c = new ArrayList<>(entries.size());
-    for (Entry e : entries) {
-      if (e.counted()) {
-        c.add(e.status());
-      }
-    }
-    return c;
+    return counted;
   }
 
   /** The first counted instance, or null. */
   ObjectNode reference() {
-    for (Entry e : entries) {
-      if (e.counted()) {
-        return e.status();
-      }
-    }
-    return null;
+    return counted.isEmpty() ? null : counted.get(0);
   }
 }

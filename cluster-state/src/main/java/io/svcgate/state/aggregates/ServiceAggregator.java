@@ -77,8 +77,8 @@ public final class ServiceAggregator implements DerivedState {
 
   private List<String> clusterNodes;
   /** The inputs and result of the last {@link ClusterView#counting(List, Set)}, reused while they hold. */
-  private List<String> lastNodes;
-  private Set<String> lastStale = Set.of();
+  private List<String> countingFrom;
+  private Set<String> countingStale = Set.of();
   private List<String> lastCounting;
   private Set<String> counting = Set.of();
   /** Counting node → the paths it names under services.config and services.status. */
@@ -93,6 +93,20 @@ public final class ServiceAggregator implements DerivedState {
   private final Map<String, List<String>> children = new HashMap<>();
   /** Child path → the paths that list it. */
   private final Map<String, Set<String>> parents = new HashMap<>();
+
+  /**
+   * Path → what the rules read of it, as last read from the view of the last run
+   * ({@link #lastView}); dropped at each run, updated entry by entry by {@link #quick}.
+   */
+  private final Map<String, PathState> pathStates = new HashMap<>();
+
+  // What the last full run saw, for the fast path of update (see quick).
+  private JsonNode lastDocument;
+  private JsonNode lastMonitorNodes;
+  private ClusterView lastView;
+  private Set<String> lastStale = Set.of();
+  private JsonNode lastClusterNodes;
+  private JsonNode[] lastClusterNodesItems;
 
   /**
    * Recomputes everything and answers the stanzas that bring the document up to date,
@@ -115,6 +129,10 @@ public final class ServiceAggregator implements DerivedState {
    */
   public List<Stanza> update(JsonNode document, Set<String> staleNodes, Collection<Path> changed) {
     Objects.requireNonNull(changed, "changed");
+    List<Stanza> quick = quick(document, staleNodes, changed);
+    if (quick != null) {
+      return quick;
+    }
     Set<String> whole = new LinkedHashSet<>();
     Map<String, Set<String>> paths = new LinkedHashMap<>();
     boolean all = false;
@@ -193,6 +211,168 @@ public final class ServiceAggregator implements DerivedState {
     return p.get(5) instanceof String ? Scope.NODE_PATH : Scope.NONE;
   }
 
+  /**
+   * The fast path of {@link #update(JsonNode, Set, Collection)}, for changes inside the
+   * instance statuses and config entries of the nodes, and to the nodes' {@code frozen}:
+   * the common case of a patch generation. It applies when the document, its
+   * {@code cluster.nodes} and the stale nodes are those of the previous call, and no
+   * changed path is at or above a node's {@code services.config} or {@code .status}
+   * (the view of the previous call is then still valid, see {@link ClusterView}).
+   *
+   * <p>Only the paths whose inputs changed ({@link #isInput}) are recomputed, and
+   * {@code monitor.frozen} only when a node's {@code frozen} changed: a generation that
+   * touches nothing the rules read costs a walk over its paths.
+   *
+   * @return the answer, or null when the full way ({@link #run}) must be taken
+   */
+  private List<Stanza> quick(JsonNode document, Set<String> staleNodes, Collection<Path> changed) {
+    ClusterView view = lastView;
+    if (view == null || document != lastDocument || staleNodes == null || !staleNodes.equals(lastStale)
+        || !sameClusterNodes(document)) {
+      return null;
+    }
+    JsonNode monitor = document.get("monitor");
+    if (monitor == null || !monitor.isObject() || monitor.get("nodes") != lastMonitorNodes) {
+      return null;
+    }
+    JsonNode services = monitor.get("services");
+    if (services == null || !services.isObject()) {
+      return null;
+    }
+    boolean frozen = false;
+    List<Path> inputs = null;
+    for (Path p : changed) {
+      switch (classify(p)) {
+        case ALL, NODE -> {
+          return null;
+        }
+        case NODE_PATH -> {
+          if (isInput(p) && view.counts((String) p.get(2))) {
+            if (inputs == null) {
+              inputs = new ArrayList<>();
+            }
+            inputs.add(p);
+          }
+        }
+        case NONE -> frozen |= touchesFrozen(p, view);
+      }
+    }
+    if (inputs == null && !frozen) {
+      return List.of();
+    }
+    List<Stanza> out = new ArrayList<>();
+    if (inputs != null) {
+      Set<String> dirty = new HashSet<>();
+      for (Path p : inputs) {
+        String n = (String) p.get(2);
+        String path = (String) p.get(5);
+        setNodePath(n, path, view.names(n, path));
+        dirty.add(path);
+        PathState ps = pathStates.get(path);
+        if (ps != null) {
+          ps.refresh(n, "config".equals(p.get(4)));
+        }
+      }
+      Round round = new Round(view, (ObjectNode) services);
+      round.evaluate(dirty);
+      out.addAll(round.stanzas);
+    }
+    if (frozen) {
+      addFrozen(monitor, view, out);
+    }
+    return out;
+  }
+
+  /**
+   * True when a change at this path under {@code monitor.nodes.<n>.services.<config|status>.<path>}
+   * can change an input of the aggregation rules (aggregates.md §2.2, §2.3): the entry
+   * itself, or an instance status key that the rules read. The rest (an instance's
+   * {@code resources}, {@code monitor.status_updated}, {@code global_expect}, {@code children},
+   * a config entry's content…) cannot: such a change applies below an entry that exists
+   * and stays.
+   */
+  static boolean isInput(Path p) {
+    if (p.size() == 6) {
+      return true;
+    }
+    if ("config".equals(p.get(4))) {
+      return false;
+    }
+    if (!(p.get(6) instanceof String key)) {
+      return true;
+    }
+    if (!INPUT_KEYS.contains(key)) {
+      return false;
+    }
+    if (p.size() > 7 && "monitor".equals(key)) {
+      return !(p.get(7) instanceof String m) || MONITOR_INPUT_KEYS.contains(m);
+    }
+    return true;
+  }
+
+  /** Keys of an instance status that the rules read (aggregates.md §2.3 and AggregateRules). */
+  static final Set<String> INPUT_KEYS = Set.of("updated", "topology", "avail", "overall", "frozen", "provisioned",
+      "monitor", "flex_min", "flex_max", "placement", "scale", "scaler_slaves", "slaves", "scaler_slave");
+  /** Keys of an instance's {@code monitor} that the rules read: the placement role, and the status for slices. */
+  static final Set<String> MONITOR_INPUT_KEYS = Set.of("placement", "status");
+
+  /** True when a change at this path can change {@code monitor.frozen}: a counting node's {@code frozen}, or it. */
+  private static boolean touchesFrozen(Path p, ClusterView view) {
+    if (p.size() >= 2 && "monitor".equals(p.get(0)) && "frozen".equals(p.get(1))) {
+      return true;
+    }
+    return p.size() >= 4 && "monitor".equals(p.get(0)) && "nodes".equals(p.get(1)) && "frozen".equals(p.get(3))
+        && p.get(2) instanceof String n && view.counts(n);
+  }
+
+  /** True when {@code cluster.nodes} is the same list, with the same items, as at the last full run. */
+  private boolean sameClusterNodes(JsonNode document) {
+    JsonNode cluster = document.get("cluster");
+    JsonNode list = cluster == null ? null : cluster.get("nodes");
+    if (list != lastClusterNodes) {
+      return false;
+    }
+    if (list != null && list.isArray()) {
+      JsonNode[] items = lastClusterNodesItems;
+      if (list.size() != items.length) {
+        return false;
+      }
+      for (int i = 0; i < items.length; i++) {
+        if (list.get(i) != items[i]) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** Records what this run saw, for {@link #quick}. */
+  private void remember(JsonNode document, JsonNode monitor, ClusterView view, Set<String> staleNodes) {
+    lastDocument = document;
+    lastMonitorNodes = monitor.get("nodes");
+    lastView = view;
+    lastStale = Set.copyOf(staleNodes);
+    JsonNode cluster = document.get("cluster");
+    lastClusterNodes = cluster == null ? null : cluster.get("nodes");
+    if (lastClusterNodes != null && lastClusterNodes.isArray()) {
+      lastClusterNodesItems = new JsonNode[lastClusterNodes.size()];
+      for (int i = 0; i < lastClusterNodesItems.length; i++) {
+        lastClusterNodesItems[i] = lastClusterNodes.get(i);
+      }
+    } else {
+      lastClusterNodesItems = null;
+    }
+  }
+
+  /** Adds the {@code monitor.frozen} stanza when the document's value is not the computed one. */
+  private static void addFrozen(JsonNode monitor, ClusterView view, List<Stanza> out) {
+    JsonNode frozen = AggregateRules.clusterFrozen(view.nodeFrozen());
+    JsonNode previous = monitor.get("frozen");
+    if (previous == null || !previous.equals(NUMERIC_EQUALITY, frozen)) {
+      out.add(Stanza.set(FROZEN, frozen));
+    }
+  }
+
   private static List<String> nodeNames(JsonNode document) {
     List<String> names = new ArrayList<>();
     JsonNode nodes = document.path("monitor").path("nodes");
@@ -216,12 +396,14 @@ public final class ServiceAggregator implements DerivedState {
     boolean servicesKnown = services != null && services.isObject();
     List<String> nodes = ServiceAggregates.clusterNodes(document);
     // The counting nodes only change with cluster.nodes or the stale nodes: reuse the last list.
-    if (!nodes.equals(lastNodes) || !staleNodes.equals(lastStale)) {
-      lastNodes = nodes;
-      lastStale = Set.copyOf(staleNodes);
+    if (!nodes.equals(countingFrom) || !staleNodes.equals(countingStale)) {
+      countingFrom = nodes;
+      countingStale = Set.copyOf(staleNodes);
       lastCounting = ClusterView.counting(nodes, staleNodes);
     }
     ClusterView view = new ClusterView(monitor.get("nodes"), lastCounting);
+    lastView = null;
+    pathStates.clear();
     Set<String> dirty = new HashSet<>();
     boolean full = force || clusterNodes == null || !sameOrder(clusterNodes, nodes) || !servicesKnown;
     if (full) {
@@ -273,11 +455,8 @@ public final class ServiceAggregator implements DerivedState {
     } else {
       out.add(Stanza.set(SERVICES, round.all()));
     }
-    JsonNode frozen = AggregateRules.clusterFrozen(view.nodeFrozen());
-    JsonNode previous = monitor.get("frozen");
-    if (previous == null || !previous.equals(NUMERIC_EQUALITY, frozen)) {
-      out.add(Stanza.set(FROZEN, frozen));
-    }
+    addFrozen(monitor, view, out);
+    remember(document, monitor, view, staleNodes);
     return out;
   }
 
@@ -335,6 +514,9 @@ public final class ServiceAggregator implements DerivedState {
   // ---------------------------------------------------------------- indexes
 
   private void reset() {
+    lastView = null;
+    pathStates.clear();
+    lastDocument = null;
     clusterNodes = null;
     counting = Set.of();
     pathsByNode.clear();
@@ -451,8 +633,6 @@ public final class ServiceAggregator implements DerivedState {
 
     private final ClusterView view;
     private final ObjectNode previous;
-    private final Map<String, Instances> instances = new HashMap<>();
-    private final Map<String, Boolean> aggregated = new HashMap<>();
     /** Aggregates computed in this round; a null value means no aggregate. */
     private final Map<String, JsonNode> fresh = new HashMap<>();
     private final List<Stanza> stanzas = new ArrayList<>();
@@ -473,7 +653,8 @@ public final class ServiceAggregator implements DerivedState {
         }
       }
       for (String p : direct) {
-        setChildren(p, aggregated(p) ? AggregateRules.children(ObjectPath.parse(p), instances(p).first()) : List.of());
+        PathState ps = state(p);
+        setChildren(p, ps.aggregated() ? AggregateRules.children(ps.path, ps.instances().first()) : List.of());
       }
       // every object reading a dirty one may change: take the closure over parents
       Set<String> closure = new TreeSet<>(direct);
@@ -549,10 +730,11 @@ public final class ServiceAggregator implements DerivedState {
     }
 
     private JsonNode compute(String path) {
-      if (!aggregated(path)) {
+      PathState ps = state(path);
+      if (!ps.aggregated()) {
         return null;
       }
-      return AggregateRules.aggregate(ObjectPath.parse(path), instances(path), this);
+      return AggregateRules.aggregate(ps.path, ps.instances(), this);
     }
 
     /** Records the stanzas from the document's aggregate to the new one; true when they differ. */
@@ -614,12 +796,13 @@ public final class ServiceAggregator implements DerivedState {
       return out;
     }
 
-    private boolean aggregated(String path) {
-      return aggregated.computeIfAbsent(path, view::aggregated);
-    }
-
-    private Instances instances(String path) {
-      return instances.computeIfAbsent(path, view::instances);
+    private PathState state(String path) {
+      PathState ps = pathStates.get(path);
+      if (ps == null) {
+        ps = new PathState(path, view);
+        pathStates.put(path, ps);
+      }
+      return ps;
     }
 
     @Override
@@ -639,16 +822,84 @@ public final class ServiceAggregator implements DerivedState {
       }
       int up = 0;
       for (String s : slices) {
-        if (!aggregated(s)) {
+        PathState ps = state(s);
+        if (!ps.aggregated()) {
           continue;
         }
-        for (ObjectNode i : instances(s).counted()) {
+        for (ObjectNode i : ps.instances().counted()) {
           if (AggregateRules.sliceInstanceUp(i)) {
             up++;
           }
         }
       }
       return up;
+    }
+  }
+
+  /**
+   * What the rules read of one path, kept between calls: whether it gets an aggregate,
+   * and its status entries by counting node, each reduced to the keys the rules read
+   * ({@link AggregateRules#inputs}). Reading these costs no walk over the document; a
+   * change to one node's entry refreshes that node's slot only.
+   */
+  private static final class PathState {
+
+    final ObjectPath path;
+    private final ClusterView view;
+    /** By position in the view's counting nodes: the entry, or null. */
+    private final Instances.Entry[] slots;
+    private Boolean aggregated;
+    private Instances instances;
+
+    PathState(String path, ClusterView view) {
+      this.path = ObjectPath.parse(path);
+      this.view = view;
+      List<String> counting = view.counting();
+      this.slots = new Instances.Entry[counting.size()];
+      for (int i = 0; i < slots.length; i++) {
+        slots[i] = entry(view, counting.get(i), path);
+      }
+    }
+
+    private static Instances.Entry entry(ClusterView view, String node, String path) {
+      ObjectNode status = view.status(node);
+      JsonNode e = status == null ? null : status.get(path);
+      if (e == null || !e.isObject()) {
+        return null;
+      }
+      return new Instances.Entry(node, AggregateRules.inputs((ObjectNode) e),
+          AggregateRules.truthy(e.get("updated")));
+    }
+
+    /** Reads a node's entry again, after a change to it (or to its config entry). */
+    void refresh(String node, boolean config) {
+      if (config) {
+        aggregated = null;
+        return;
+      }
+      int i = view.position(node);
+      slots[i] = entry(view, node, path.path());
+      instances = null;
+    }
+
+    boolean aggregated() {
+      if (aggregated == null) {
+        aggregated = view.aggregated(path.path());
+      }
+      return aggregated;
+    }
+
+    Instances instances() {
+      if (instances == null) {
+        List<Instances.Entry> entries = new ArrayList<>(slots.length);
+        for (Instances.Entry e : slots) {
+          if (e != null) {
+            entries.add(e);
+          }
+        }
+        instances = entries.isEmpty() ? Instances.NONE : new Instances(entries);
+      }
+      return instances;
     }
   }
 }
