@@ -59,7 +59,8 @@ final class AggregateRules {
    * What the rules read of an instance status: a new object with its {@link #INSTANCE_INPUTS}
    * keys (the same values, JSON nulls included), and of its {@code monitor}, when that is an
    * object, only the {@link #MONITOR_INPUTS} keys. Every rule gives the same result on it as
-   * on the instance itself. Read-only: the values are shared with the instance.
+   * on the instance itself. Values that are containers are copied, so that a later change
+   * made in place in the instance is not seen in it; other values are immutable and shared.
    */
   static ObjectNode inputs(ObjectNode status) {
     ObjectNode out = Json.NODES.objectNode();
@@ -73,10 +74,12 @@ final class AggregateRules {
         for (String mk : MONITOR_INPUTS) {
           JsonNode mv = v.get(mk);
           if (mv != null) {
-            m.set(mk, mv);
+            m.set(mk, mv.isContainerNode() ? mv.deepCopy() : mv);
           }
         }
         v = m;
+      } else if (v.isContainerNode()) {
+        v = v.deepCopy();
       }
       out.set(k, v);
     }

@@ -267,10 +267,11 @@ public final class ServiceAggregator implements DerivedState {
         String n = (String) p.get(2);
         String path = (String) p.get(5);
         setNodePath(n, path, view.names(n, path));
-        dirty.add(path);
         PathState ps = pathStates.get(path);
-        if (ps != null) {
-          ps.refresh(n, "config".equals(p.get(4)));
+        // A changed value inside an instance that reads as before changes nothing; an
+        // entry set whole (rare: a new instance) is recomputed in any case.
+        if (ps == null || ps.refresh(n, "config".equals(p.get(4))) || p.size() == 6) {
+          dirty.add(path);
         }
       }
       Round round = new Round(view, (ObjectNode) services);
@@ -871,15 +872,27 @@ public final class ServiceAggregator implements DerivedState {
           AggregateRules.truthy(e.get("updated")));
     }
 
-    /** Reads a node's entry again, after a change to it (or to its config entry). */
-    void refresh(String node, boolean config) {
+    /**
+     * Reads a node's entry again, after a change to it (or to its config entry).
+     *
+     * @return false when what the rules read of the path is the same as before (the
+     *         change was to a value set again as it was): its aggregate cannot have changed
+     */
+    boolean refresh(String node, boolean config) {
       if (config) {
         aggregated = null;
-        return;
+        return true;
       }
       int i = view.position(node);
-      slots[i] = entry(view, node, path.path());
+      Instances.Entry before = slots[i];
+      Instances.Entry now = entry(view, node, path.path());
+      slots[i] = now;
+      if (before == null ? now == null
+          : now != null && before.counted() == now.counted() && before.status().equals(now.status())) {
+        return false;
+      }
       instances = null;
+      return true;
     }
 
     boolean aggregated() {
