@@ -30,7 +30,7 @@ import net.jqwik.api.constraints.Size;
  * {@code monitor.frozen} equal to {@link ServiceAggregates#computeAll}, and a change that
  * reads as before makes no gateway event.
  */
-class FastPathProperties {
+class FastPathPropertiesTest {
 
   private static final List<String> NODES = List.of("n1", "n2", "n3");
   private static final List<String> KEYS = List.of("avail", "overall", "frozen", "updated", "provisioned",
