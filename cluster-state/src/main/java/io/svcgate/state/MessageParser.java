@@ -71,7 +71,7 @@ final class MessageParser {
     if (!m.isObject()) {
       throw new InvalidMessageException(NOT_OBJECT, "a heartbeat message must be a JSON object, got " + JsonValues.typeOf(m));
     }
-    checkBounds(m, 1, "");
+    checkBounds(m, 1, new ArrayList<>());
     JsonNode nn = m.get("nodename");
     if (nn == null || nn.isNull()) {
       throw new InvalidMessageException(MISSING_NODENAME, "the message has no \"nodename\" (the sender)");
@@ -118,38 +118,66 @@ final class MessageParser {
     return null;
   }
 
-  private static void checkBounds(JsonNode n, int depth, String where) {
+  /**
+   * Checks nesting, string and number sizes. {@code steps} is the path from the
+   * root (keys and indexes), made into a pointer only for an error message, so a
+   * valid message costs no string building.
+   */
+  private static void checkBounds(JsonNode n, int depth, List<Object> steps) {
     if (n.isContainerNode()) {
       if (depth > Json.MAX_DEPTH) {
-        throw new InvalidMessageException(TOO_DEEP, "message nests deeper than " + Json.MAX_DEPTH + " levels (at " + where + ")");
+        throw new InvalidMessageException(TOO_DEEP, "message nests deeper than " + Json.MAX_DEPTH + " levels (at "
+            + where(steps) + ")");
       }
       if (n.isObject()) {
         for (Map.Entry<String, JsonNode> e : n.properties()) {
           if (e.getKey().length() > Json.MAX_STRING_LENGTH) {
-            throw new InvalidMessageException(TOO_LARGE, "a key at " + ptr(where) + " is longer than " + Json.MAX_STRING_LENGTH + " characters");
+            throw new InvalidMessageException(TOO_LARGE, "a key at " + ptr(where(steps)) + " is longer than "
+                + Json.MAX_STRING_LENGTH + " characters");
           }
-          checkBounds(e.getValue(), depth + 1, where + "/" + escape(e.getKey()));
+          JsonNode v = e.getValue();
+          if (v.isContainerNode() || v.isTextual() || v.isNumber()) {
+            steps.add(e.getKey());
+            checkBounds(v, depth + 1, steps);
+            steps.remove(steps.size() - 1);
+          }
         }
       } else {
         int i = 0;
         for (JsonNode c : n) {
-          checkBounds(c, depth + 1, where + "/" + i++);
+          if (c.isContainerNode() || c.isTextual() || c.isNumber()) {
+            steps.add(i);
+            checkBounds(c, depth + 1, steps);
+            steps.remove(steps.size() - 1);
+          }
+          i++;
         }
       }
     } else if (n.isTextual()) {
       if (n.textValue().length() > Json.MAX_STRING_LENGTH) {
-        throw new InvalidMessageException(TOO_LARGE, "the string at " + ptr(where) + " is longer than " + Json.MAX_STRING_LENGTH + " characters");
+        throw new InvalidMessageException(TOO_LARGE, "the string at " + ptr(where(steps)) + " is longer than "
+            + Json.MAX_STRING_LENGTH + " characters");
       }
     } else if (n.isDouble() || n.isFloat()) {
       if (!Double.isFinite(n.doubleValue())) {
-        throw new InvalidMessageException(BAD_TYPE, "the number at " + ptr(where) + " is not finite");
+        throw new InvalidMessageException(BAD_TYPE, "the number at " + ptr(where(steps)) + " is not finite");
       }
     } else if (n.isBigDecimal()) {
       BigDecimal d = n.decimalValue();
       if (Math.abs((long) d.scale()) > MAX_NUMBER_SCALE) {
-        throw new InvalidMessageException(TOO_LARGE, "the number at " + ptr(where) + " has an exponent beyond ±" + MAX_NUMBER_SCALE);
+        throw new InvalidMessageException(TOO_LARGE, "the number at " + ptr(where(steps)) + " has an exponent beyond ±"
+            + MAX_NUMBER_SCALE);
       }
     }
+  }
+
+  /** The steps as the pointer-like text of the error messages: {@code /key/0/…}, empty for the root. */
+  private static String where(List<Object> steps) {
+    StringBuilder sb = new StringBuilder();
+    for (Object s : steps) {
+      sb.append('/').append(s instanceof String k ? escape(k) : s.toString());
+    }
+    return sb.toString();
   }
 
   private static String escape(String key) {

@@ -208,7 +208,14 @@ public final class ServiceAggregator implements DerivedState {
     if (p.size() == 5) {
       return Scope.NODE;
     }
-    return p.get(5) instanceof String ? Scope.NODE_PATH : Scope.NONE;
+    if (!(p.get(5) instanceof String)) {
+      return Scope.NONE;
+    }
+    // Below an instance's resources (their status, their logs): the rules never read them.
+    if (p.size() > 6 && "status".equals(p.get(4)) && "resources".equals(p.get(6))) {
+      return Scope.NONE;
+    }
+    return Scope.NODE_PATH;
   }
 
   /**
