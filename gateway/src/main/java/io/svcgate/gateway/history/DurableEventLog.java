@@ -1,6 +1,9 @@
 package io.svcgate.gateway.history;
 
+import io.svcgate.state.Event;
 import io.svcgate.state.history.EventLog;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -27,4 +30,17 @@ public interface DurableEventLog extends EventLog {
 
   /** The id of the latest snapshot saved; 0 when none. Retention keeps every event after it. */
   long snapshotId();
+
+  /**
+   * As {@link #readAfter}, the envelopes' bytes only ({@code Event.json()}), ids
+   * {@code after + 1 …} in order: for a reader that only copies them out (a history
+   * page without a filter), with no parse. The default parses; a store overrides it.
+   */
+  default List<byte[]> readRawAfter(long after, int limit) {
+    List<byte[]> out = new ArrayList<>();
+    for (Event e : readAfter(after, limit)) {
+      out.add(e.json());
+    }
+    return out;
+  }
 }

@@ -296,6 +296,23 @@ public final class History implements AutoCloseable {
    * @throws HistoryCorruptedException when a stored value does not parse
    * @throws IllegalArgumentException  when {@code after < 0} or {@code limit < 1}
    */
+  /**
+   * As {@link #readAfter}, the envelopes' bytes only: from the window when it holds
+   * the page, else from the store with no parse. For pages copied out as they are.
+   */
+  public List<byte[]> readRawAfter(long after, int limit) {
+    Optional<List<Event>> recent = readRecent(after, limit);
+    if (recent.isPresent()) {
+      List<byte[]> out = new ArrayList<>(recent.get().size());
+      for (Event e : recent.get()) {
+        out.add(e.json());
+      }
+      return out;
+    }
+    long last = lastId;
+    return after >= last ? List.of() : store.readRawAfter(after, (int) Math.min(limit, last - after));
+  }
+
   public List<Event> readAfter(long after, int limit) {
     Optional<List<Event>> recent = readRecent(after, limit);
     if (recent.isPresent()) {

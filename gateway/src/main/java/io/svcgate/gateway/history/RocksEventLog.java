@@ -425,6 +425,29 @@ public final class RocksEventLog implements DurableEventLog {
    */
   @Override
   public List<Event> readAfter(long after, int limit) {
+    return read(after, limit, (id, value) -> {
+      try {
+        return Event.fromJson(value);
+      } catch (IOException e) {
+        throw corrupted("the value stored for event " + id + " is not an event envelope (" + e.getMessage() + ")");
+      }
+    });
+  }
+
+  /**
+   * As {@link #readAfter}, the stored envelopes as they are (no parse; the scan at
+   * open checked that each starts as the envelope of its id).
+   */
+  @Override
+  public List<byte[]> readRawAfter(long after, int limit) {
+    return read(after, limit, (id, value) -> value);
+  }
+
+  private interface ValueReader<T> {
+    T read(long id, byte[] value);
+  }
+
+  private <T> List<T> read(long after, int limit, ValueReader<T> reader) {
     if (after < 0) {
       throw new IllegalArgumentException("after must be >= 0, got " + after);
     }
@@ -440,7 +463,7 @@ public final class RocksEventLog implements DurableEventLog {
       return List.of();
     }
     int n = (int) Math.min(limit, last - after);
-    List<Event> out = new ArrayList<>(n);
+    List<T> out = new ArrayList<>(n);
     useLock.readLock().lock();
     try {
       ensureOpen();
@@ -451,11 +474,7 @@ public final class RocksEventLog implements DurableEventLog {
             // retention ran between the check and the read
             throw new HistoryGoneException(after, oldestId, lastId);
           }
-          try {
-            out.add(Event.fromJson(it.value()));
-          } catch (IOException e) {
-            throw corrupted("the value stored for event " + id + " is not an event envelope (" + e.getMessage() + ")");
-          }
+          out.add(reader.read(id, it.value()));
         }
         it.status();
       } catch (RocksDBException e) {
