@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A path of the filter language (filter.md, "Paths"): dotted keys, quoted keys,
@@ -288,6 +289,28 @@ public final class PathExpression {
 
   /** An object member by name. */
   record Key(String name) implements Step {
+
+    /** Keys already made, shared by every expression that names them (bounded). */
+    private static final ConcurrentHashMap<String, Key> SHARED = new ConcurrentHashMap<>();
+    private static final int MAX_SHARED = 16_384;
+
+    /**
+     * The key of that name. Thousands of waits name the same few keys
+     * ({@code monitor}, {@code nodes}, node names…): one immutable instance each, up to
+     * {@link #MAX_SHARED} names, saves their memory.
+     */
+    static Key of(String name) {
+      Key k = SHARED.get(name);
+      if (k != null) {
+        return k;
+      }
+      k = new Key(name);
+      if (SHARED.size() < MAX_SHARED) {
+        Key prev = SHARED.putIfAbsent(name, k);
+        return prev != null ? prev : k;
+      }
+      return k;
+    }
   }
 
   /** A list element; negative counts from the end. */
@@ -398,14 +421,14 @@ public final class PathExpression {
         return new AnyChild();
       }
       if (c == '\'' || c == '"') {
-        return new Key(quoted());
+        return Key.of(quoted());
       }
       if (isIdentStart(c)) {
         int start = pos;
         while (pos < end && isIdentPart(peek())) {
           pos++;
         }
-        return new Key(s.substring(start, pos));
+        return Key.of(s.substring(start, pos));
       }
       if (c >= '0' && c <= '9') {
         throw error(pos, "expected " + expected + suffix + ", got '" + c
@@ -457,7 +480,7 @@ public final class PathExpression {
       } else if (c == '\'' || c == '"') {
         String k = quoted();
         closeBracket();
-        add(new Key(k));
+        add(Key.of(k));
       } else if (c == '-' || c >= '0' && c <= '9') {
         int start = pos;
         if (c == '-') {
@@ -530,7 +553,7 @@ public final class PathExpression {
         }
         String seg = b.toString();
         int index = pointerIndex(seg);
-        add(index >= 0 ? new NumericSegment(seg, index) : new Key(seg));
+        add(index >= 0 ? new NumericSegment(seg, index) : Key.of(seg));
       }
     }
 
