@@ -113,9 +113,9 @@ class RemoteJmxTest {
     int port = remote.port();
     remote.close();
     remote = null;
-    // the same fixed port can be opened again at once (RMI closes its listener
-    // asynchronously, so a connect probe right after close() is not a reliable test)
-    remote = RemoteJmx.start(server, new RemoteJmxOptions("127.0.0.1", port, null, null, false));
+    // the same fixed port can be opened again: RMI closes its listener in the
+    // background after close(), so the port comes free within moments, not at once
+    remote = startWhenFree(port);
     try (JMXConnector c = connect(remote, null, null)) {
       assertThat(c.getMBeanServerConnection().isRegistered(ObjectNames.GATEWAY)).isTrue();
     }
@@ -126,5 +126,20 @@ class RemoteJmxTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("jmx.access-file needs jmx.password-file");
     assertThatThrownBy(() -> new RemoteJmxOptions("127.0.0.1", 0, dir.resolve("nope"), null, false))
         .isInstanceOf(IllegalArgumentException.class).hasMessageEndingWith("nope is not a readable file");
+  }
+
+  /** Starts on {@code port} as soon as the previous connector's listener is gone; fails after 10 s. */
+  private RemoteJmx startWhenFree(int port) throws Exception {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (true) {
+      try {
+        return RemoteJmx.start(server, new RemoteJmxOptions("127.0.0.1", port, null, null, false));
+      } catch (IOException e) {
+        if (System.nanoTime() > deadline || !String.valueOf(e.getMessage()).contains("in use")) {
+          throw e;
+        }
+        java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
+      }
+    }
   }
 }
