@@ -197,6 +197,14 @@ public final class LoadDriver {
   }
 
   void runAll() throws Exception {
+    try {
+      runScenarios();
+    } finally {
+      HistoryScenario.cleanup();
+    }
+  }
+
+  private void runScenarios() throws Exception {
     for (String s : options.scenarios) {
       for (int run = 1; run <= options.runs; run++) {
         System.err.printf("%s run %d/%d%n", s, run, options.runs);
