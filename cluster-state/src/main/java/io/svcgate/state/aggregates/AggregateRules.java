@@ -131,6 +131,16 @@ final class AggregateRules {
     return out;
   }
 
+
+  /** The children's aggregated {@code key}, in the order of {@link #children}; empty without children. */
+  private static List<JsonNode> childValues(ObjectPath path, ObjectNode first, Context context, String key) {
+    List<String> children = children(path, first);
+    List<JsonNode> values = new ArrayList<>(children.size());
+    for (String c : children) {
+      values.add(childValue(context.aggregateOf(c), key));
+    }
+    return values;
+  }
   /** The children of an object (§6.1): the first entry's {@code slaves} then {@code scaler_slaves}, resolved. */
   static List<String> children(ObjectPath path, ObjectNode first) {
     if (first == null) {
@@ -179,12 +189,8 @@ final class AggregateRules {
         return WARN;
       }
     }
-    List<String> children = children(path, first);
-    if (!children.isEmpty()) {
-      List<JsonNode> values = new ArrayList<>(children.size());
-      for (String c : children) {
-        values.add(childValue(context.aggregateOf(c), "avail"));
-      }
+    List<JsonNode> values = childValues(path, first, context, "avail");
+    if (!values.isEmpty()) {
       return combineAvail(own, values);
     }
     return scaler ? NA : own;
@@ -255,12 +261,8 @@ final class AggregateRules {
     if (first == null) {
       return UNKNOWN;
     }
-    List<String> children = children(path, first);
-    if (!children.isEmpty()) {
-      List<JsonNode> values = new ArrayList<>(children.size());
-      for (String c : children) {
-        values.add(childValue(context.aggregateOf(c), "overall"));
-      }
+    List<JsonNode> values = childValues(path, first, context, "overall");
+    if (!values.isEmpty()) {
       return combineOverall(own, values);
     }
     JsonNode scale = first.get("scale");
