@@ -113,6 +113,7 @@ public final class HttpVerticle extends VerticleBase {
     router.post("/api/events").handler(body).handler(this::postEvent);
     router.post("/api/nodes/:nodename/ask-full").handler(this::askFull);
     router.delete("/api/nodes/:nodename").handler(this::forget);
+    WebPage.mount(router);
     router.route().last().handler(rc -> {
       throw new HttpError(404, "no such resource: " + rc.request().method() + " " + rc.request().path());
     });
@@ -147,7 +148,8 @@ public final class HttpVerticle extends VerticleBase {
       return;
     }
     String path = rc.request().path();
-    if ((options.openHealth() && path.equals("/health")) || (options.openMetrics() && path.equals("/metrics"))) {
+    if ((options.openHealth() && path.equals("/health")) || (options.openMetrics() && path.equals("/metrics"))
+        || WebPage.isPage(path)) {
       rc.next();
       return;
     }
