@@ -259,7 +259,10 @@
       for (let i = 0; i < n; i++) if (f[i] !== p[i]) { related = false; break; }
       if (related) filterDirty = true;
     }
-    if (p[0] === "cluster") { if (p[1] === "nodes" || p.length === 1) view.structure = true; return; }
+    if (p[0] === "cluster") {
+      if (p[1] === "nodes" || p.length === 1) { view.structure = true; noteNodeChange(); }
+      return;
+    }
     if (p[0] !== "monitor") { if (p.length === 1) view.structure = true; return; }
     if (p.length < 3) {
       // monitor.frozen only shows in the summary line, drawn with every frame
@@ -274,7 +277,7 @@
     }
     if (p[1] !== "nodes") return;
     const node = p[2];
-    if (!view.colIndex.has(node)) { view.structure = true; return; }
+    if (!view.colIndex.has(node)) { view.structure = true; noteNodeChange(); return; }
     if (p.length === 3) { view.cols.add(node); view.heads.add(node); noteNodeChange(); return; }
     if (p[3] === "frozen" || p[3] === "monitor") { view.heads.add(node); return; }
     if (p[3] === "gen") { noteNodeChange(); return; }
