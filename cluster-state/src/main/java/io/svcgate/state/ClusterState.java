@@ -19,8 +19,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The merged cluster-state document (model.md §1), the per-sender generations and
- * the sequencing rules (model.md §2), and the event counter (model.md §3).
+ * The merged cluster-state document (docs/model.md §1), the per-sender generations and
+ * the sequencing rules (docs/model.md §2), and the event counter (docs/model.md §3).
  *
  * <p>Every change goes through this object and yields events with the next ids
  * (consecutive, no gaps); the caller appends them to the history and publishes
@@ -348,7 +348,7 @@ public final class ClusterState {
   // ---------------------------------------------------------------- heartbeats
 
   /**
-   * Applies one heartbeat message by the rules of model.md §2.
+   * Applies one heartbeat message by the rules of docs/model.md §2.
    *
    * @param now the gateway's clock, epoch seconds (the events' {@code ts})
    */

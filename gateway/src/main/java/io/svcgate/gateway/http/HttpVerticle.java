@@ -50,7 +50,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP API of http-api.md. May be deployed with several instances; each owns
+ * The HTTP API of docs/api.md. May be deployed with several instances; each owns
  * its {@link EventFeed} and its streams. State reads and writes go to the state
  * verticle over the event bus; history pages are read on a worker.
  */

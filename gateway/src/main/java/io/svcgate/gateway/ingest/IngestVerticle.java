@@ -21,7 +21,7 @@ import java.nio.charset.StandardCharsets;
  * Takes heartbeat messages from {@link Addresses#HB_RX} (local senders, the
  * clustered event bus and the TCP bridge): decodes and validates them, hands them
  * to the state verticle, and answers a request with {@code {"accepted", "id"}} or
- * a failure whose code is the HTTP status of http-api.md (400 invalid, 403 unknown
+ * a failure whose code is the HTTP status of docs/api.md (400 invalid, 403 unknown
  * node, 409 out of sequence, 503 busy) and whose message says why. May be deployed
  * with several instances.
  */

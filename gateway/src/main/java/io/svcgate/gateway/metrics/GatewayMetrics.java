@@ -34,7 +34,7 @@ import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The gateway's own meters (jmx-metrics.md, "Prometheus metrics") and the totals
+ * The gateway's own meters (docs/metrics.md) and the totals
  * that JMX reads. Thread-safe: any verticle or thread may count.
  *
  * <p>Labels are bounded (docs/metrics.md): {@code nodename} by the cluster, and at
