@@ -1,5 +1,6 @@
 package io.svcgate.gateway.http;
 
+import io.svcgate.gateway.ingest.IngestException;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpHeaders;
@@ -48,6 +49,8 @@ final class Errors {
     }
     if (t instanceof HttpError e) {
       send(rc, e.status, e.getMessage(), e.extra);
+    } else if (t instanceof IngestException e && !e.refusedByState()) {
+      send(rc, e.status(), e.getMessage(), new JsonObject().put("reason", e.reason()));
     } else if (t instanceof ReplyException r) {
       int code = switch (r.failureType()) {
         case RECIPIENT_FAILURE -> r.failureCode() >= 400 && r.failureCode() < 600 ? r.failureCode() : 500;

@@ -1,5 +1,6 @@
 package io.svcgate.gateway.http;
 
+import io.svcgate.gateway.ingest.HeartbeatIntake;
 import io.svcgate.gateway.metrics.GatewayMetrics;
 import io.svcgate.state.history.EventLog;
 import io.vertx.core.Future;
@@ -68,7 +69,7 @@ public final class HttpVerticle extends VerticleBase {
     HistoryHandler history = new HistoryHandler(vertx, log, feed::lastId);
     StreamHandler streams = new StreamHandler(vertx, options, log, feed, frames, metrics, state);
     WaitHandler waits = new WaitHandler(vertx, options, log, feed, metrics, state);
-    IngestHandler ingest = new IngestHandler(metrics, state);
+    IngestHandler ingest = new IngestHandler(new HeartbeatIntake(vertx, metrics));
     AdminHandler admin = new AdminHandler(state);
 
     router = Router.router(vertx);
