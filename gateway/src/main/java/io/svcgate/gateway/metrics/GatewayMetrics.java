@@ -55,6 +55,8 @@ public final class GatewayMetrics implements AutoCloseable {
 
   public static final String HEARTBEATS_RECEIVED = "svcgate.heartbeats.received";
   public static final String HEARTBEATS_REJECTED = "svcgate.heartbeats.rejected";
+  /** The {@code kind} label of received messages that did not parse. */
+  public static final String MALFORMED = "malformed";
   public static final String PATCHES_APPLIED = "svcgate.patches.applied";
   public static final String RESYNCS = "svcgate.resyncs";
   public static final String EVENTS_EMITTED = "svcgate.events.emitted";
@@ -246,8 +248,18 @@ public final class GatewayMetrics implements AutoCloseable {
         .increment();
   }
 
-  /** A heartbeat message rejected; {@code reason} is a label of a fixed set. */
+  /**
+   * A message rejected before it reached the state (it does not parse as a heartbeat);
+   * {@code reason} is a label of a fixed set. It counts as received too, under
+   * {@code kind="malformed"}, so that rejected never exceeds received (docs/metrics.md).
+   */
   public void heartbeatRejected(String reason) {
+    heartbeatReceived(null, MALFORMED);
+    heartbeatRefused(reason);
+  }
+
+  /** A message the state received (and counted) but refused; {@code reason} is a label of a fixed set. */
+  public void heartbeatRefused(String reason) {
     heartbeatsRejected.increment();
     counter(HEARTBEATS_REJECTED, "heartbeat messages rejected, by reason", "reason", reason).increment();
   }
