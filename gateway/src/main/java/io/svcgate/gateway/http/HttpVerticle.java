@@ -183,7 +183,7 @@ public final class HttpVerticle extends VerticleBase {
   private void health(RoutingContext rc) {
     boolean up = ready.getAsBoolean() && !stopping;
     JsonObject h = new JsonObject().put("status", up ? "UP" : "DOWN").put("last_id", feed.lastId())
-        .put("epoch", log.epoch());
+        .put("epoch", log.epoch()).put("version", io.svcgate.gateway.BuildInfo.current().version());
     rc.response().setStatusCode(up ? 200 : 503).putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(h.encode());
   }
 

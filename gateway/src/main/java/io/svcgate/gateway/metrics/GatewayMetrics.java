@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.svcgate.gateway.BuildInfo;
 import io.svcgate.gateway.hooks.HookStats;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -55,6 +56,7 @@ public final class GatewayMetrics implements AutoCloseable {
 
   public static final String HEARTBEATS_RECEIVED = "svcgate.heartbeats.received";
   public static final String HEARTBEATS_REJECTED = "svcgate.heartbeats.rejected";
+  public static final String BUILD_INFO = "svcgate.build.info";
   /** The {@code kind} label of received messages that did not parse. */
   public static final String MALFORMED = "malformed";
   public static final String PATCHES_APPLIED = "svcgate.patches.applied";
@@ -127,6 +129,9 @@ public final class GatewayMetrics implements AutoCloseable {
         .description("live stream subscribers").tag("format", "ndjson").register(registry);
     Gauge.builder(WAITERS, waiters, AtomicLong::get)
         .description("pending waits").register(registry);
+    BuildInfo build = BuildInfo.current();
+    Gauge.builder(BUILD_INFO, () -> 1).description("always 1; the labels say which build runs")
+        .tag("version", build.version()).tag("revision", build.revision()).register(registry);
     slowConsumerCounter = Counter.builder(SLOW_CONSUMER_DISCONNECTS)
         .description("streams ended because their subscriber did not read").register(registry);
     ingestLatency = Timer.builder(INGEST_LATENCY)
