@@ -142,12 +142,12 @@ public final class StateVerticle extends VerticleBase {
     String node = hb.nodename();
     metrics.heartbeatReceived(node, hb.kind());
     if (failed()) {
-      metrics.heartbeatRejected("history_failed");
+      metrics.heartbeatRefused("history_failed");
       reply(msg, new ApplyReply(503, state.lastId(), node, merged(node), historyFailed()));
       return;
     }
     if (pendingDurable >= options.maxPendingDurable() || !history.canAccept(mostEventsOf(hb))) {
-      metrics.heartbeatRejected("overloaded");
+      metrics.heartbeatRefused("overloaded");
       reply(msg, new ApplyReply(503, state.lastId(), node, merged(node), "the history is busy, retry later"));
       return;
     }
@@ -174,7 +174,7 @@ public final class StateVerticle extends VerticleBase {
         case 403 -> "unknown_node";
         default -> "bad_stanza";
       };
-      metrics.heartbeatRejected(reason);
+      metrics.heartbeatRefused(reason);
       RejectionLog.log(reason, node, r.error());
     }
     countApplied(hb, outcome);
