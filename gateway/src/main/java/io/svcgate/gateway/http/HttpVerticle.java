@@ -88,6 +88,7 @@ public final class HttpVerticle extends VerticleBase {
     router.post("/api/events").handler(body).handler(ingest::postEvent);
     router.post("/api/nodes/:nodename/ask-full").handler(admin::askFull);
     router.delete("/api/nodes/:nodename").handler(admin::forget);
+    WebPage.mount(router);
     Errors.install(router, options.maxBody());
 
     HttpServerOptions so = new HttpServerOptions().setHost(options.host()).setPort(options.port())
