@@ -4,7 +4,7 @@ import io.svcgate.state.Event;
 import java.util.List;
 
 /**
- * The ordered, bounded history of events (model.md §5).
+ * The ordered, bounded history of events (docs/model.md §5).
  *
  * <p>Ids are consecutive: each append continues at {@link #lastId()} + 1. One
  * writer appends and retains; readers may read concurrently from any thread.
