@@ -315,6 +315,13 @@ class WebPageTest {
     }
   }
 
+  @Test
+  void theFilterLanguageInThePageAgreesWithTheGateway() throws Exception {
+    driver.get(base + "/");
+    waiting().until(d -> Boolean.TRUE.equals(js("return typeof SvcFilter === 'object';")));
+    FilterParity.check(driver);
+  }
+
   /** Not a test: the picture for docs/dashboard.md, taken after the others with a few events to show. */
   @Test
   void zzScreenshotForTheDocs() throws Exception {
