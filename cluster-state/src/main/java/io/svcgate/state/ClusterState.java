@@ -359,8 +359,9 @@ public final class ClusterState {
   // ---------------------------------------------------------------- heartbeats
 
   /**
-   * Applies one heartbeat message by the rules of model.md §2. A message that is rejected before anything of it applied
-   * changes neither the document nor the history: the sender joins the known nodes
+   * Applies one heartbeat message by the rules of model.md §2. A message that is
+   * rejected before anything of it applied changes neither the document nor the
+   * history: the sender joins the known nodes
    * (and a learned {@code cluster.nodes}) and a stale sender is heard again only
    * when a message of it applies.
    *
