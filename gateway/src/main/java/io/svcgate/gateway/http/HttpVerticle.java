@@ -84,9 +84,9 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/api/events").handler(history::page);
     router.get("/api/wait").handler(waits::waitFor);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(options.maxBody());
-    router.post("/api/heartbeats").handler(body).handler(ingest::heartbeats);
-    router.post("/api/events").handler(body).handler(ingest::postEvent);
-    router.post("/api/nodes/:nodename/ask-full").handler(admin::askFull);
+    router.post("/api/heartbeats").handler(JsonBodyHandler.required()).handler(body).handler(ingest::heartbeats);
+    router.post("/api/events").handler(JsonBodyHandler.required()).handler(body).handler(ingest::postEvent);
+    router.post("/api/nodes/:nodename/ask-full").handler(JsonBodyHandler.none()).handler(admin::askFull);
     router.delete("/api/nodes/:nodename").handler(admin::forget);
     WebPage.mount(router);
     Errors.install(router, options.maxBody());

@@ -104,7 +104,8 @@ final class StreamHandler {
       }
     };
     c.onEnd(cleanup);
-    rc.request().connection().closeHandler(v -> c.closed());
+    // The response's close handler, per request: it fires when the connection closes or,
+    // in HTTP/2, when this stream is reset (the connection's one slot is not this request's).
     rc.response().closeHandler(v -> c.closed());
     c.start();
   }
