@@ -20,6 +20,7 @@
     applied: 0,           // the last event id applied to the replica (and shown in the feed)
     serverLast: 0,        // the last id the gateway said it has (bookmarks)
     received: 0, duplicates: 0, gaps: 0, reconnects: 0,
+    frames: 0, readMs: 0, drawMs: 0, gridMs: 0, feedMs: 0,   // how much of the page's time the stream and the drawing take
     nodes: new Map(),     // nodename -> row of /api/nodes
     catalogue: [],
     feed: [],             // the last FEED_KEEP events, oldest first
@@ -128,23 +129,28 @@
     const reader = res.body.getReader();
     const decoder = new TextDecoder();
     let buf = "";
+    let scanned = 0; // where to look for the next frame's end (a large message comes in many chunks)
     for (;;) {
       const { value, done } = await reader.read();
       if (done) break;
+      const t0 = performance.now();
       buf += decoder.decode(value, { stream: true });
       let cut;
-      while ((cut = frameEnd(buf)) >= 0) {
+      while ((cut = frameEnd(buf, scanned)) >= 0) {
         const frame = buf.slice(0, cut);
-        buf = buf.slice(cut).replace(/^(\r?\n){2}|^\r\r/, "");
+        buf = buf.slice(cut).replace(/^(\r?\n){2}/, "");
+        scanned = 0;
         onFrame(frame);
       }
+      scanned = Math.max(0, buf.length - 3);
+      S.readMs += performance.now() - t0;
     }
     if (!ctl.signal.aborted) retry("the gateway closed the stream");
   }
 
-  function frameEnd(buf) {
-    const a = buf.indexOf("\n\n");
-    const b = buf.indexOf("\r\n\r\n");
+  function frameEnd(buf, from) {
+    const a = buf.indexOf("\n\n", from);
+    const b = buf.indexOf("\r\n\r\n", from);
     if (a < 0) return b;
     if (b < 0) return a;
     return Math.min(a, b);
@@ -171,6 +177,7 @@
       case "full":
         S.doc = m.data;
         S.applied = m.id;
+        if (S.feed.length === 0) backfill(m.id);
         S.serverLast = Math.max(S.serverLast, m.id);
         view.structure = true;
         filterDirty = true;
@@ -252,9 +259,16 @@
       for (let i = 0; i < n; i++) if (f[i] !== p[i]) { related = false; break; }
       if (related) filterDirty = true;
     }
-    if (p[0] === "cluster") { if (p[1] === "nodes" || p.length === 1) view.structure = true; return; }
+    if (p[0] === "cluster") {
+      if (p[1] === "nodes" || p.length === 1) { view.structure = true; noteNodeChange(); }
+      return;
+    }
     if (p[0] !== "monitor") { if (p.length === 1) view.structure = true; return; }
-    if (p.length < 3) { view.structure = true; return; }
+    if (p.length < 3) {
+      // monitor.frozen only shows in the summary line, drawn with every frame
+      if (p.length === 1 || p[1] === "nodes" || p[1] === "services") view.structure = true;
+      return;
+    }
     if (p[1] === "services") {
       const svc = p[2];
       if (p.length === 3 && !view.rowIndex.has(svc)) view.structure = true;
@@ -263,7 +277,7 @@
     }
     if (p[1] !== "nodes") return;
     const node = p[2];
-    if (!view.colIndex.has(node)) { view.structure = true; return; }
+    if (!view.colIndex.has(node)) { view.structure = true; noteNodeChange(); return; }
     if (p.length === 3) { view.cols.add(node); view.heads.add(node); noteNodeChange(); return; }
     if (p[3] === "frozen" || p[3] === "monitor") { view.heads.add(node); return; }
     if (p[3] === "gen") { noteNodeChange(); return; }
@@ -344,7 +358,7 @@
       const st = (((mon.nodes[n] || {}).services || {}).status) || {};
       for (const s of Object.keys(st)) svcs.add(s);
     }
-    return { nodes, services: [...svcs].sort() };
+    return { nodes, services: [...svcs].sort((a, b) => a.localeCompare(b, "en", { numeric: true })) };
   }
 
   function sameList(a, b) { return a.length === b.length && a.every((x, i) => x === b[i]); }
@@ -398,6 +412,17 @@
       }
       body.appendChild(tr);
     }
+    const cols = document.createElement("colgroup");
+    const c0 = document.createElement("col");
+    c0.className = "svc";
+    cols.appendChild(c0);
+    for (let i = 0; i < nodes.length; i++) {
+      const c = document.createElement("col");
+      c.className = "node";
+      cols.appendChild(c);
+    }
+    const old = $("grid").querySelector("colgroup");
+    if (old) old.replaceWith(cols); else $("grid").insertBefore(cols, $("grid").firstChild);
     $("grid").tHead.replaceChildren(thead);
     $("grid").tBodies[0].replaceChildren(body);
     view.cells.clear();
@@ -528,10 +553,9 @@
     return text;
   }
 
+  const TIME = new Intl.DateTimeFormat([], { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
   function time(ts) {
-    if (typeof ts !== "number") return "";
-    const t = new Date(ts * 1000);
-    return t.toLocaleTimeString([], { hour12: false });
+    return typeof ts === "number" ? TIME.format(new Date(ts * 1000)) : "";
   }
 
   function pathText(p) {
@@ -619,6 +643,23 @@
       ? "paused — " + S.heldWhilePaused + " new event" + (S.heldWhilePaused === 1 ? "" : "s") + " held" : "";
   }
 
+  // The feed starts with the last events before the document the stream began with
+  // (a history page: they are not applied, the document already holds them).
+  async function backfill(upTo) {
+    const after = Math.max(0, upTo - 200);
+    try {
+      const page = await api("/api/events?limit=200&after=" + after);
+      const older = page.events.filter(e => e.id <= upTo && (e.kind === "patch" || e.kind === "event"));
+      const have = new Set(S.feed.map(e => e.id));
+      S.feed = older.filter(e => !have.has(e.id)).concat(S.feed);
+      if (S.feed.length > FEED_KEEP) S.feed.splice(0, S.feed.length - FEED_KEEP);
+      feedRedraw = true;
+      scheduleDraw();
+    } catch (e) {
+      console.warn("svcgate: no history for the feed", e);
+    }
+  }
+
   function addGap(text) {
     const li = document.createElement("li");
     li.className = "gap";
@@ -652,6 +693,7 @@
     }
     S.filter = { text, cond, prefix: SvcFilter.fixedPrefix(cond.path) };
     filterDirty = true;
+    lastFilterAt = -1e9;
     scheduleDraw();
   }
 
@@ -727,6 +769,7 @@
 
   // ---- drawing, once per frame
   let drawScheduled = false;
+  let lastFilterAt = -1e9, lastFilterCost = 0, filterTimer = null;
   function scheduleDraw() {
     if (drawScheduled) return;
     drawScheduled = true;
@@ -734,9 +777,28 @@
   }
   function draw() {
     drawScheduled = false;
+    const t0 = performance.now();
     drawGrid();
+    const t1 = performance.now();
+    S.gridMs += t1 - t0;
     drawFeed();
-    if (filterDirty) { filterDirty = false; drawFilter(); }
+    S.feedMs += performance.now() - t1;
+    if (filterDirty) {
+      // A filter over much of a large document is costly: evaluate it at most every
+      // 10 × its last cost (and 100 ms), so it never holds the frame rate down.
+      const now = performance.now();
+      const due = lastFilterAt + Math.max(100, 10 * lastFilterCost);
+      if (now >= due) {
+        filterDirty = false;
+        lastFilterAt = now;
+        drawFilter();
+        lastFilterCost = performance.now() - now;
+      } else if (!filterTimer) {
+        filterTimer = setTimeout(() => { filterTimer = null; scheduleDraw(); }, due - now);
+      }
+    }
+    S.frames++;
+    S.drawMs += performance.now() - t0;
     const c = $("conn");
     if (c.dataset.state === "live") c.textContent = "live — event " + S.applied;
     document.body.dataset.applied = String(S.applied);

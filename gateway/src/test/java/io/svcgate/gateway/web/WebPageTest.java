@@ -18,6 +18,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
@@ -25,8 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -39,6 +39,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * of every test land in {@code target/screenshots}.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
+@TestMethodOrder(MethodOrderer.MethodName.class)
 class WebPageTest {
 
   static final String ADMIN = "atok";
@@ -320,8 +321,12 @@ class WebPageTest {
     openWithToken(base + "/");
     driver.findElement(By.id("filter")).sendKeys("monitor.services.*.avail=down", Keys.ENTER);
     waiting().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#matches li")));
-    waiting().until(d -> d.findElements(By.cssSelector("#feed li[data-kind='event']")).size() > 0
-        || d.findElements(By.cssSelector("#feed li[data-id]")).size() > 10);
+    waiting().until(d -> d.findElements(By.cssSelector("#feed li[data-kind='event']")).size() > 0);
+    driver.findElement(By.cssSelector("#feed li[data-kind='patch'] summary")).click();
+    driver.findElement(By.id("filter")).clear();
+    driver.findElement(By.id("filter")).sendKeys("monitor.nodes.*.monitor.status=idle");
+    driver.findElement(By.id("wait")).click();
+    waiting().until(ExpectedConditions.attributeToBe(By.id("wait-state"), "data-state", "satisfied"));
     testName = "dashboard";
   }
 }
