@@ -359,8 +359,9 @@ public final class ClusterState {
   // ---------------------------------------------------------------- heartbeats
 
   /**
-   * Applies one heartbeat message by the rules of docs/model.md §2. A message that is rejected before anything of it applied
-   * changes neither the document nor the history: the sender joins the known nodes
+   * Applies one heartbeat message by the rules of docs/model.md §2. A message that is
+   * rejected before anything of it applied changes neither the document nor the
+   * history: the sender joins the known nodes
    * (and a learned {@code cluster.nodes}) and a stale sender is heard again only
    * when a message of it applies.
    *
@@ -945,9 +946,9 @@ public final class ClusterState {
    * {@link #restore}): its stanzas go into the document, {@link #lastId()}
    * becomes its id, and the bookkeeping follows where the event tells it:
    * a node's own patch makes it known, seen at the event's time, and needing a
-   * full (a patch event does not say which generation it was, so the merged
-   * generation cannot be recovered: the node's next full re-syncs it, and its
-   * diff is empty when nothing was lost); {@code hb_stale} / {@code hb_beating} set
+   * full (a patch event does not say which generation it was: the gateway stores
+   * the generations beside the events and sets them after the replay with
+   * {@link #recoverGenerations}); {@code hb_stale} / {@code hb_beating} set
    * the liveness; {@code forget_peer} drops the node; a node event makes the node
    * known and seen. Counters are not replayed. The {@link DerivedState} is not
    * called: its changes are in the history too.

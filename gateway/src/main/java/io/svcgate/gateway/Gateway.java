@@ -267,11 +267,14 @@ public final class Gateway {
         replayed++;
       }
     }
+    // the merged generations written with the events: as recent as the last one
+    Map<String, Long> generations = history.loadGenerations();
+    cs.recoverGenerations(generations);
     long oldest = history.oldestId();
     long last = history.lastId();
-    LOG.info("history: {} events recovered{}, epoch {}; state from {} + {} events replayed", history.size(),
-        last >= oldest ? " (ids " + oldest + ".." + last + ")" : "", history.epoch(),
-        snap.map(s -> "the snapshot at id " + s.id()).orElse("no snapshot"), replayed);
+    LOG.info("history: {} events recovered{}, epoch {}; state from {} + {} events replayed, {} node generations",
+        history.size(), last >= oldest ? " (ids " + oldest + ".." + last + ")" : "", history.epoch(),
+        snap.map(s -> "the snapshot at id " + s.id()).orElse("no snapshot"), replayed, generations.size());
     return cs;
   }
 
