@@ -96,7 +96,7 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    feed = new EventFeed(vertx, context, log, options.streamEvents());
+    feed = new EventFeed(vertx, context, log);
     router = Router.router(vertx);
     router.route().handler(this::authenticate);
     router.get("/health").handler(this::health);

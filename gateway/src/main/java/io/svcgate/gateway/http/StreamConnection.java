@@ -16,9 +16,19 @@ import java.util.concurrent.ThreadLocalRandom;
  * frames written to the response in one go when the feed flushes (once per turn
  * of the event loop, so a burst of events is one write) and whenever the socket
  * can take more.
- * Past its bound (count or bytes) the stream ends with a {@code gone} message
- * naming the last id delivered; the subscriber resumes from there. Idle streams
- * get a jittered bookmark. Event-loop confined.
+ *
+ * <p>Two bounds, both {@code stream.buffer-events} / {@code stream.buffer-bytes}:
+ * <ul>
+ *   <li>the queue: when a live event does not fit, the queue is dropped and the
+ *       stream falls behind ({@link Taken#BEHIND}): the feed replays the history
+ *       after the last event written, at the pace the socket drains;</li>
+ *   <li>the stall: events (that pass the stream's filters) published while the
+ *       socket's write queue stays full, that is while the client takes nothing.
+ *       Past the bound the stream ends with a {@code gone} message naming the last
+ *       id written; the client resumes from there. Any drain resets the count, so a
+ *       client that reads, however slowly, is never ended.</li>
+ * </ul>
+ * Idle streams get a jittered bookmark. Event-loop confined.
  */
 final class StreamConnection implements Subscriber {
 
@@ -38,6 +48,9 @@ final class StreamConnection implements Subscriber {
   private final ArrayDeque<Buffer> queue = new ArrayDeque<>();
   private final ArrayDeque<Long> queueIds = new ArrayDeque<>();
   private long queuedBytes;
+  /** Events, and their bytes, published while the socket's write queue stayed full. */
+  private int stalledEvents;
+  private long stalledBytes;
   private long lastSeen;
   private long lastDelivered;
   private int sent;
@@ -82,18 +95,22 @@ final class StreamConnection implements Subscriber {
   }
 
   @Override
-  public boolean offer(Event e) {
+  public Taken offer(Event e) {
     if (ended) {
-      return false;
+      return Taken.DONE;
     }
     lastSeen = e.id();
     if (!query.test(e)) {
-      return true;
+      return Taken.YES;
+    }
+    if (stalled(e)) {
+      slowConsumer();
+      return Taken.DONE;
     }
     Buffer f = frames.frame(e, format);
-    if (queue.size() >= maxEvents || queuedBytes + f.length() > maxBytes) {
-      slowConsumer();
-      return false;
+    if (!queue.isEmpty() && (queue.size() >= maxEvents || queuedBytes + f.length() > maxBytes)) {
+      fallBehind();
+      return Taken.BEHIND;
     }
     queue.add(f);
     queueIds.add(e.id());
@@ -106,9 +123,50 @@ final class StreamConnection implements Subscriber {
     sent++;
     if (limit > 0 && sent >= limit) {
       end(null);
+      return Taken.DONE;
+    }
+    return Taken.YES;
+  }
+
+  @Override
+  public boolean passed(Event e) {
+    if (ended) {
+      return false;
+    }
+    if (query.test(e) && stalled(e)) {
+      slowConsumer();
       return false;
     }
     return true;
+  }
+
+  @Override
+  public long resumeAfter() {
+    return lastDelivered;
+  }
+
+  /**
+   * Counts {@code e} when the socket takes nothing (its write queue is full), resets
+   * the count when it takes again; true when the count passes the bounds.
+   */
+  private boolean stalled(Event e) {
+    if (!response.writeQueueFull()) {
+      stalledEvents = 0;
+      stalledBytes = 0;
+      return false;
+    }
+    stalledEvents++;
+    stalledBytes += e.json().length;
+    return stalledEvents > maxEvents || stalledBytes > maxBytes;
+  }
+
+  /** Drops what is queued: the feed replays it from the history after the last event written. */
+  private void fallBehind() {
+    sent -= queue.size();
+    queue.clear();
+    queueIds.clear();
+    queuedBytes = 0;
+    lastSeen = lastDelivered;
   }
 
   private void writeWhileWritable() {
@@ -164,7 +222,8 @@ final class StreamConnection implements Subscriber {
 
   @Override
   public boolean ready() {
-    return !ended && queue.size() < Math.max(1, maxEvents / 2) && !response.writeQueueFull();
+    return !ended && !response.writeQueueFull() && queue.size() < Math.max(1, maxEvents / 2)
+        && queuedBytes < Math.max(MAX_WRITE, maxBytes / 2);
   }
 
   @Override
