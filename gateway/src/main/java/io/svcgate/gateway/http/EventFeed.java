@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * it read slower than events came) reads the history page by page, each page bounded
  * in events and bytes and read only when the subscriber has written out the last one
  * ({@link Subscriber#ready()}): the replay follows the socket, however large the
- * backlog, and holds one page at most. Events published meanwhile are only reported
- * to it ({@link Subscriber#passed}); once its replay reaches the last id this feed has
+ * backlog, and holds one page at most. Events published meanwhile are skipped (it
+ * reads them from the history); once its replay reaches the last id this feed has
  * dispatched it is live again, and since events are appended to the history before
  * they are published, the history covers every id up to there. Runs on the owning
  * verticle's event loop; history pages are read on a worker.
@@ -138,9 +138,6 @@ final class EventFeed {
         return;
       }
       if (!live) {
-        if (!sub.passed(e)) {
-          close();
-        }
         return;
       }
       if (e.id() <= last) {

@@ -406,7 +406,7 @@ public final class HttpVerticle extends VerticleBase {
 
   private StreamConnection open(RoutingContext rc, StreamFormat format, EventQuery q, int limit, long start) {
     return new StreamConnection(vertx, rc.response(), format, q, frames, metrics, options.streamEvents(),
-        options.streamBytes(), options.bookmark().toMillis(), limit, start);
+        options.streamBytes(), options.bookmark().toMillis(), options.streamStall().toMillis(), limit, start);
   }
 
   private void subscribe(RoutingContext rc, StreamConnection c, StreamFormat format, long after) {

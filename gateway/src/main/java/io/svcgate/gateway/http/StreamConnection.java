@@ -17,17 +17,13 @@ import java.util.concurrent.ThreadLocalRandom;
  * of the event loop, so a burst of events is one write) and whenever the socket
  * can take more.
  *
- * <p>Two bounds, both {@code stream.buffer-events} / {@code stream.buffer-bytes}:
- * <ul>
- *   <li>the queue: when a live event does not fit, the queue is dropped and the
- *       stream falls behind ({@link Taken#BEHIND}): the feed replays the history
- *       after the last event written, at the pace the socket drains;</li>
- *   <li>the stall: events (that pass the stream's filters) published while the
- *       socket's write queue stays full, that is while the client takes nothing.
- *       Past the bound the stream ends with a {@code gone} message naming the last
- *       id written; the client resumes from there. Any drain resets the count, so a
- *       client that reads, however slowly, is never ended.</li>
- * </ul>
+ * <p>The queue is bounded ({@code stream.buffer-events}, {@code stream.buffer-bytes}):
+ * when a live event does not fit, the queue is dropped and the stream falls behind
+ * ({@link Taken#BEHIND}): the feed replays the history after the last event written,
+ * at the pace the socket drains. A client that takes nothing — the socket's write
+ * queue stays full with no drain for {@code stream.stall-timeout} — is ended with a
+ * {@code gone} message naming the last id written; the client resumes from there.
+ * A client that reads, however slowly or far behind, is never ended.
  * Idle streams get a jittered bookmark. Event-loop confined.
  */
 final class StreamConnection implements Subscriber {
@@ -48,9 +44,9 @@ final class StreamConnection implements Subscriber {
   private final ArrayDeque<Buffer> queue = new ArrayDeque<>();
   private final ArrayDeque<Long> queueIds = new ArrayDeque<>();
   private long queuedBytes;
-  /** Events, and their bytes, published while the socket's write queue stayed full. */
-  private int stalledEvents;
-  private long stalledBytes;
+  /** Longest time the socket may stay full with no drain; 0: no bound. */
+  private final long stallMs;
+  private long stallTimer = -1;
   private long lastSeen;
   private long lastDelivered;
   private int sent;
@@ -63,7 +59,7 @@ final class StreamConnection implements Subscriber {
 
   StreamConnection(Vertx vertx, HttpServerResponse response, StreamFormat format, EventQuery query,
                    FrameCache frames, GatewayMetrics metrics, int maxEvents, long maxBytes,
-                   long bookmarkMs, int limit, long start) {
+                   long bookmarkMs, long stallMs, int limit, long start) {
     this.vertx = vertx;
     this.response = response;
     this.format = format;
@@ -73,10 +69,14 @@ final class StreamConnection implements Subscriber {
     this.maxEvents = maxEvents;
     this.maxBytes = maxBytes;
     this.bookmarkMs = bookmarkMs;
+    this.stallMs = stallMs;
     this.limit = limit;
     this.lastSeen = start;
     this.lastDelivered = start;
-    response.drainHandler(v -> flush());
+    response.drainHandler(v -> {
+      cancelStall();
+      flush();
+    });
   }
 
   void onEnd(Runnable r) {
@@ -92,6 +92,7 @@ final class StreamConnection implements Subscriber {
   void writeRaw(Buffer frame) {
     response.write(frame);
     wroteSinceBookmark = true;
+    watchStall();
   }
 
   @Override
@@ -102,10 +103,6 @@ final class StreamConnection implements Subscriber {
     lastSeen = e.id();
     if (!query.test(e)) {
       return Taken.YES;
-    }
-    if (stalled(e)) {
-      slowConsumer();
-      return Taken.DONE;
     }
     Buffer f = frames.frame(e, format);
     if (!queue.isEmpty() && (queue.size() >= maxEvents || queuedBytes + f.length() > maxBytes)) {
@@ -129,35 +126,30 @@ final class StreamConnection implements Subscriber {
   }
 
   @Override
-  public boolean passed(Event e) {
-    if (ended) {
-      return false;
-    }
-    if (query.test(e) && stalled(e)) {
-      slowConsumer();
-      return false;
-    }
-    return true;
-  }
-
-  @Override
   public long resumeAfter() {
     return lastDelivered;
   }
 
   /**
-   * Counts {@code e} when the socket takes nothing (its write queue is full), resets
-   * the count when it takes again; true when the count passes the bounds.
+   * After a write that filled the socket's write queue: unless a drain comes first,
+   * the client has taken nothing for {@link #stallMs} when the timer fires.
    */
-  private boolean stalled(Event e) {
-    if (!response.writeQueueFull()) {
-      stalledEvents = 0;
-      stalledBytes = 0;
-      return false;
+  private void watchStall() {
+    if (stallMs > 0 && stallTimer < 0 && !ended && response.writeQueueFull()) {
+      stallTimer = vertx.setTimer(stallMs, t -> {
+        stallTimer = -1;
+        if (!ended && response.writeQueueFull()) {
+          slowConsumer();
+        }
+      });
     }
-    stalledEvents++;
-    stalledBytes += e.json().length;
-    return stalledEvents > maxEvents || stalledBytes > maxBytes;
+  }
+
+  private void cancelStall() {
+    if (stallTimer >= 0) {
+      vertx.cancelTimer(stallTimer);
+      stallTimer = -1;
+    }
   }
 
   /** Drops what is queued: the feed replays it from the history after the last event written. */
@@ -217,6 +209,7 @@ final class StreamConnection implements Subscriber {
     }
     response.write(out);
     wroteSinceBookmark = true;
+    watchStall();
   }
 
 
@@ -269,6 +262,7 @@ final class StreamConnection implements Subscriber {
     }
     ended = true;
     cancelBookmark();
+    cancelStall();
     if (last != null) {
       response.write(last);
     }
@@ -281,6 +275,7 @@ final class StreamConnection implements Subscriber {
     if (!ended) {
       ended = true;
       cancelBookmark();
+      cancelStall();
       onEnd.run();
     }
   }

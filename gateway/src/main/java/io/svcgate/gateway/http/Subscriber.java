@@ -24,16 +24,6 @@ interface Subscriber {
   /** Takes one event with an id greater than any given before. */
   Taken offer(Event event);
 
-  /**
-   * An event published on the live feed while the subscriber replays the history
-   * behind it (it will read that event from the history later). Returns false when
-   * the subscriber is done and must be removed: a stream ends here when its client
-   * took nothing while a buffer's worth of events went by.
-   */
-  default boolean passed(Event event) {
-    return true;
-  }
-
   /** The id after which the replay resumes when {@link #offer} answered {@link Taken#BEHIND}. */
   default long resumeAfter() {
     throw new UnsupportedOperationException("this subscriber never falls behind");
