@@ -201,7 +201,8 @@ public final class Gateway {
         config.longValue(ConfigKey.STREAM_BUFFER_BYTES), config.duration(ConfigKey.STREAM_BOOKMARK),
         config.integer(ConfigKey.STREAM_MAX_SUBSCRIBERS),
         config.isSet(ConfigKey.HTTP_TLS_CERT) ? config.string(ConfigKey.HTTP_TLS_CERT) : null,
-        config.isSet(ConfigKey.HTTP_TLS_KEY) ? config.string(ConfigKey.HTTP_TLS_KEY) : null);
+        config.isSet(ConfigKey.HTTP_TLS_KEY) ? config.string(ConfigKey.HTTP_TLS_KEY) : null,
+        config.duration(ConfigKey.STREAM_STALL_TIMEOUT));
     int instances = Math.max(1, config.integer(ConfigKey.HTTP_INSTANCES));
 
     Future<Void> f = vertx.deployVerticle(state, new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP))

@@ -62,7 +62,7 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    feed = new EventFeed(vertx, context, log, options.streamEvents());
+    feed = new EventFeed(vertx, context, log);
     StateRequests state = new StateRequests(vertx);
     StatusHandler status = new StatusHandler(vertx, state, log, feed::lastId,
         () -> ready.getAsBoolean() && !stopping, scrape);
