@@ -19,8 +19,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The merged cluster-state document (model.md §1), the per-sender generations and
- * the sequencing rules (model.md §2), and the event counter (model.md §3).
+ * The merged cluster-state document (docs/model.md §1), the per-sender generations and
+ * the sequencing rules (docs/model.md §2), and the event counter (docs/model.md §3).
  *
  * <p>Every change goes through this object and yields events with the next ids
  * (consecutive, no gaps); the caller appends them to the history and publishes
@@ -359,7 +359,7 @@ public final class ClusterState {
   // ---------------------------------------------------------------- heartbeats
 
   /**
-   * Applies one heartbeat message by the rules of model.md §2. A message that is
+   * Applies one heartbeat message by the rules of docs/model.md §2. A message that is
    * rejected before anything of it applied changes neither the document nor the
    * history: the sender joins the known nodes
    * (and a learned {@code cluster.nodes}) and a stale sender is heard again only

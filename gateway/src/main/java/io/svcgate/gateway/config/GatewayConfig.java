@@ -127,7 +127,8 @@ public final class GatewayConfig {
     Map<String, String> m = new LinkedHashMap<>();
     for (ConfigKey k : ConfigKey.values()) {
       String v = string(k);
-      m.put(k.key(), k == ConfigKey.AUTH_TOKENS && !v.isEmpty() ? "***" : v);
+      boolean secret = k == ConfigKey.AUTH_TOKENS || k == ConfigKey.CLUSTER_SECRET || k == ConfigKey.RELAY_SECRET;
+      m.put(k.key(), secret && !v.isEmpty() ? "***" : v);
     }
     return m;
   }

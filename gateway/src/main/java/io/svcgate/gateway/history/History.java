@@ -2,6 +2,7 @@ package io.svcgate.gateway.history;
 
 import io.svcgate.state.ClusterState.GenerationChange;
 import io.svcgate.state.Event;
+import io.svcgate.state.history.EventLog;
 import io.svcgate.state.history.HistoryGoneException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -327,13 +328,22 @@ public final class History implements AutoCloseable {
   }
 
   public List<Event> readAfter(long after, int limit) {
+    return readAfter(after, limit, Long.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #readAfter(long, int)}, stopping after the event that brings the page to
+   * {@code maxBytes} of envelopes (at least one event): what a stream's replay holds in
+   * memory at a time, whatever the size of the events.
+   */
+  public List<Event> readAfter(long after, int limit, long maxBytes) {
     Optional<List<Event>> recent = readRecent(after, limit);
     if (recent.isPresent()) {
-      return recent.get();
+      return EventLog.cut(recent.get(), maxBytes);
     }
     // not past lastId: the store may be a moment ahead of the futures completed
     long last = lastId;
-    return after >= last ? List.of() : store.readAfter(after, (int) Math.min(limit, last - after));
+    return after >= last ? List.of() : store.readAfter(after, (int) Math.min(limit, last - after), maxBytes);
   }
 
   /**

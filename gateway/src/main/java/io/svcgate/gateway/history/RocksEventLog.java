@@ -499,7 +499,13 @@ public final class RocksEventLog implements DurableEventLog {
    */
   @Override
   public List<Event> readAfter(long after, int limit) {
-    return read(after, limit, (id, value) -> {
+    return readAfter(after, limit, Long.MAX_VALUE);
+  }
+
+  /** As {@link #readAfter(long, int)}, stopping after the value that reaches {@code maxBytes}. */
+  @Override
+  public List<Event> readAfter(long after, int limit, long maxBytes) {
+    return read(after, limit, maxBytes, (id, value) -> {
       try {
         return Event.fromJson(value);
       } catch (IOException e) {
@@ -514,14 +520,14 @@ public final class RocksEventLog implements DurableEventLog {
    */
   @Override
   public List<byte[]> readRawAfter(long after, int limit) {
-    return read(after, limit, (id, value) -> value);
+    return read(after, limit, Long.MAX_VALUE, (id, value) -> value);
   }
 
   private interface ValueReader<T> {
     T read(long id, byte[] value);
   }
 
-  private <T> List<T> read(long after, int limit, ValueReader<T> reader) {
+  private <T> List<T> read(long after, int limit, long maxBytes, ValueReader<T> reader) {
     if (after < 0) {
       throw new IllegalArgumentException("after must be >= 0, got " + after);
     }
@@ -537,7 +543,8 @@ public final class RocksEventLog implements DurableEventLog {
       return List.of();
     }
     int n = (int) Math.min(limit, last - after);
-    List<T> out = new ArrayList<>(n);
+    List<T> out = new ArrayList<>(Math.min(n, 1024));
+    long bytes = 0;
     useLock.readLock().lock();
     try {
       ensureOpen();
@@ -548,7 +555,12 @@ public final class RocksEventLog implements DurableEventLog {
             // retention ran between the check and the read
             throw new HistoryGoneException(after, oldestId, lastId);
           }
-          out.add(reader.read(id, it.value()));
+          byte[] value = it.value();
+          out.add(reader.read(id, value));
+          bytes += value.length;
+          if (bytes >= maxBytes) {
+            break;
+          }
         }
         it.status();
       } catch (RocksDBException e) {
@@ -557,7 +569,7 @@ public final class RocksEventLog implements DurableEventLog {
     } finally {
       useLock.readLock().unlock();
     }
-    if (out.size() < n) {
+    if (out.size() < n && bytes < maxBytes) {
       throw new HistoryGoneException(after, oldestId, lastId);
     }
     return out;

@@ -8,6 +8,7 @@ import io.svcgate.gateway.bus.LazyJsonMap;
 import io.svcgate.gateway.bus.LocalCodec;
 import io.svcgate.gateway.history.History;
 import io.svcgate.gateway.history.HistoryBacklogFullException;
+import io.svcgate.gateway.log.LogText;
 import io.svcgate.gateway.metrics.GatewayMetrics;
 import io.svcgate.gateway.metrics.RejectionLog;
 import io.svcgate.state.ApplyOutcome;
@@ -141,12 +142,12 @@ public final class StateVerticle extends VerticleBase {
     String node = hb.nodename();
     metrics.heartbeatReceived(node, hb.kind());
     if (failed()) {
-      metrics.heartbeatRejected("history_failed");
+      metrics.heartbeatRefused("history_failed");
       reply(msg, new ApplyReply(503, state.lastId(), node, merged(node), historyFailed()));
       return;
     }
     if (pendingDurable >= options.maxPendingDurable() || !history.canAccept(mostEventsOf(hb))) {
-      metrics.heartbeatRejected("overloaded");
+      metrics.heartbeatRefused("overloaded");
       reply(msg, new ApplyReply(503, state.lastId(), node, merged(node), "the history is busy, retry later"));
       return;
     }
@@ -157,9 +158,9 @@ public final class StateVerticle extends VerticleBase {
     ApplyOutcome outcome = state.apply(hb, now);
     events.addAll(outcome.events());
     if (!known && state.node(node).isPresent()) {
-      LOG.info("node {} joined", node);
+      LOG.info("node {} joined", LogText.escape(node));
     } else if (wasStale && state.node(node).map(n -> n.status() == NodeInfo.Liveness.BEATING).orElse(false)) {
-      LOG.info("node {} is beating again", node);
+      LOG.info("node {} is beating again", LogText.escape(node));
     }
     ApplyReply r = switch (outcome.status()) {
       case APPLIED, IGNORED_STALE -> new ApplyReply(202, 0, node, outcome.merged(), null);
@@ -173,7 +174,7 @@ public final class StateVerticle extends VerticleBase {
         case 403 -> "unknown_node";
         default -> "bad_stanza";
       };
-      metrics.heartbeatRejected(reason);
+      metrics.heartbeatRefused(reason);
       RejectionLog.log(reason, node, r.error());
     }
     countApplied(hb, outcome);
@@ -215,7 +216,7 @@ public final class StateVerticle extends VerticleBase {
 
   private void askFull(String node, String why) {
     metrics.resync(node);
-    LOG.info("node {} needs a full: {}", node, why);
+    LOG.info("node {} needs a full: {}", LogText.escape(node), LogText.escape(why));
     vertx.eventBus().publish(Addresses.HB_ASKFULL, new JsonObject().put("nodename", node));
   }
 
@@ -353,7 +354,7 @@ public final class StateVerticle extends VerticleBase {
     List<Event> events = new ArrayList<>();
     for (NodeInfo n : List.copyOf(state.nodes())) {
       if (n.status() == NodeInfo.Liveness.BEATING && n.lastSeen() > 0 && now - n.lastSeen() > limit) {
-        LOG.info("node {} is stale: nothing heard for {}", n.nodename(), Durations.format(options.hbTimeout()));
+        LOG.info("node {} is stale: nothing heard for {}", LogText.escape(n.nodename()), Durations.format(options.hbTimeout()));
         events.addAll(state.markStale(n.nodename(), now));
       }
     }
@@ -549,7 +550,7 @@ public final class StateVerticle extends VerticleBase {
     }
     List<Event> events = state.forget(node, now());
     metrics.forgetNode(node);
-    LOG.info("node {} forgotten", node);
+    LOG.info("node {} forgotten", LogText.escape(node));
     commit(events, System.nanoTime()).onComplete(ar -> {
       if (ar.succeeded()) {
         msg.reply(ar.result());
