@@ -60,6 +60,10 @@ public final class Logging {
       json.setWithSequenceNumber(false);
       json.setWithNanoseconds(false);
       json.setWithContext(false);
+      // the message as a reader wants it, not the template and its arguments apart
+      json.setWithFormattedMessage(true);
+      json.setWithMessage(false);
+      json.setWithArguments(false);
       encoder = json;
     } else {
       PatternLayoutEncoder plain = new PatternLayoutEncoder();
