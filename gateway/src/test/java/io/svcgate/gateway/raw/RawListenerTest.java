@@ -43,10 +43,8 @@ class RawListenerTest {
 
   @BeforeEach
   void start() throws Exception {
-    Path secretFile = dir.resolve("secret");
-    Files.writeString(secretFile, SECRET + "\n");
     gw = TestGateway.start(dir, Map.of(ConfigKey.RAW_PORT, "0", ConfigKey.RAW_HOST, "127.0.0.1",
-        ConfigKey.CLUSTER_SECRET_FILE, secretFile.toString(), ConfigKey.RELAY_SECRET, RELAY_SECRET,
+        ConfigKey.CLUSTER_SECRET, SECRET, ConfigKey.RELAY_SECRET, RELAY_SECRET,
         ConfigKey.RAW_READ_TIMEOUT, "500ms", ConfigKey.RAW_MAX_FRAME, "1048576", ConfigKey.WAIT_MAX, "5s"));
     om = new RawClient(gw.gateway.rawPort(), "test", "n1", RawClient.clusterKey(SECRET));
     node = om.as("join", "n1", RELAY_SECRET.getBytes(StandardCharsets.UTF_8));
