@@ -97,7 +97,12 @@ public final class HttpVerticle extends VerticleBase {
       so.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(options.tlsCert()).setKeyPath(options.tlsKey()));
     }
     return feed.start()
-        .compose(v -> vertx.createHttpServer(so).requestHandler(router).listen())
+        .compose(v -> vertx.createHttpServer(so).invalidRequestHandler(Errors::invalidRequest)
+            .requestHandler(req -> {
+              if (Errors.decodable(req)) {
+                router.handle(req);
+              }
+            }).listen())
         .onSuccess(s -> server = s);
   }
 
