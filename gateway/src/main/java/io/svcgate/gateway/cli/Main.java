@@ -1,5 +1,6 @@
 package io.svcgate.gateway.cli;
 
+import io.svcgate.gateway.BuildInfo;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.OutputStreamWriter;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Spec;
  * program name, which is {@code om} when the system property
  * {@code svcgate.program} says so (the {@code bin/om} launcher).
  */
-@Command(name = "svcgate", mixinStandardHelpOptions = true, version = "svcgate 0.1.0",
+@Command(name = "svcgate", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Event gateway for OpenSVC clusters: `serve` runs it, the other commands talk to it.",
     subcommands = {ServeCommand.class, NodeCommand.class, DaemonCommand.class})
 public final class Main implements Callable<Integer> {
@@ -60,6 +61,15 @@ public final class Main implements Callable<Integer> {
       throw ex;
     });
     return cl;
+  }
+
+  /** {@code --version}: the build's version and revision (BuildInfo), under the name typed. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      BuildInfo b = BuildInfo.current();
+      return new String[] {program() + " " + b.version() + " (" + b.revision() + ")"};
+    }
   }
 
   /** Every subcommand's {@code --version} prints the program's version. */
