@@ -10,6 +10,7 @@ import io.svcgate.jmx.MBeanRegistry;
 import io.svcgate.jmx.ObjectNames;
 import io.svcgate.jmx.RawListenerBean;
 import io.svcgate.state.Json;
+import io.svcgate.state.filter.Durations;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -362,7 +363,7 @@ public final class RawVerticle extends VerticleBase {
           metrics.rawDecryptFailure("request");
           if (blacklist.failure(c.address)) {
             LOG.warn("raw listener: {} is refused for {} after {} failed decryptions in a row (last from node '{}', "
-                + "cluster '{}'): check its secret", c.address, options.blacklistTtl(), options.blacklistThreshold() + 1,
+                + "cluster '{}'): check its secret", c.address, Durations.format(options.blacklistTtl()), options.blacklistThreshold() + 1,
                 env.nodename(), env.clustername());
           }
           refreshGauges();
