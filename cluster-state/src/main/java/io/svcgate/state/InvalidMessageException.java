@@ -3,7 +3,7 @@ package io.svcgate.state;
 import java.util.Objects;
 
 /**
- * A heartbeat message that is not valid (model.md §2 rule 6): it changes nothing
+ * A heartbeat message that is not valid (docs/model.md §2 rule 6): it changes nothing
  * and goes back to its sender with {@link #getMessage()}, and is counted by
  * {@link #reason()}.
  *

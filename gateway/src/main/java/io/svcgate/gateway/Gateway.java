@@ -201,7 +201,8 @@ public final class Gateway {
         config.longValue(ConfigKey.STREAM_BUFFER_BYTES), config.duration(ConfigKey.STREAM_BOOKMARK),
         config.integer(ConfigKey.STREAM_MAX_SUBSCRIBERS),
         config.isSet(ConfigKey.HTTP_TLS_CERT) ? config.string(ConfigKey.HTTP_TLS_CERT) : null,
-        config.isSet(ConfigKey.HTTP_TLS_KEY) ? config.string(ConfigKey.HTTP_TLS_KEY) : null);
+        config.isSet(ConfigKey.HTTP_TLS_KEY) ? config.string(ConfigKey.HTTP_TLS_KEY) : null,
+        config.duration(ConfigKey.STREAM_STALL_TIMEOUT));
     int instances = Math.max(1, config.integer(ConfigKey.HTTP_INSTANCES));
 
     Future<Void> f = vertx.deployVerticle(state, new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP))
@@ -267,11 +268,14 @@ public final class Gateway {
         replayed++;
       }
     }
+    // the merged generations written with the events: as recent as the last one
+    Map<String, Long> generations = history.loadGenerations();
+    cs.recoverGenerations(generations);
     long oldest = history.oldestId();
     long last = history.lastId();
-    LOG.info("history: {} events recovered{}, epoch {}; state from {} + {} events replayed", history.size(),
-        last >= oldest ? " (ids " + oldest + ".." + last + ")" : "", history.epoch(),
-        snap.map(s -> "the snapshot at id " + s.id()).orElse("no snapshot"), replayed);
+    LOG.info("history: {} events recovered{}, epoch {}; state from {} + {} events replayed, {} node generations",
+        history.size(), last >= oldest ? " (ids " + oldest + ".." + last + ")" : "", history.epoch(),
+        snap.map(s -> "the snapshot at id " + s.id()).orElse("no snapshot"), replayed, generations.size());
     return cs;
   }
 

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * A condition of the filter language (filter.md, "Conditions"):
+ * A condition of the filter language (docs/filters.md, "Conditions"):
  * {@code ["!"] path [op value]} with op one of {@code >= <= != = > < ~ " in "}.
  *
  * <p>Immutable and thread-safe. Evaluation never fails: a value that cannot be
@@ -215,7 +215,7 @@ public final class Condition {
     return true;
   }
 
-  /** True when the condition holds on {@code root} (see filter.md). */
+  /** True when the condition holds on {@code root} (see docs/filters.md). */
   public boolean test(JsonNode root) {
     boolean any = false;
     for (Match m : path.select(root)) {
@@ -321,7 +321,7 @@ public final class Condition {
     }
   }
 
-  /** Truthiness as filter.md says: not 0, "", [], {}, null, false. */
+  /** Truthiness as docs/filters.md says: not 0, "", [], {}, null, false. */
   static boolean truthy(JsonNode v) {
     if (v == null || v.isNull() || v.isMissingNode()) {
       return false;

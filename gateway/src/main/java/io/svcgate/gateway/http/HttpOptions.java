@@ -19,9 +19,10 @@ import java.util.Map;
  * @param maxSubscribers  stream subscribers and event waits at once on this verticle
  * @param tlsCert         PEM certificate file, or null
  * @param tlsKey          PEM key file, or null
+ * @param streamStall     how long a stream's client may take nothing before it is ended
  */
 public record HttpOptions(String host, int port, long maxBody, Map<String, String> tokens,
                           boolean openHealth, boolean openMetrics, Duration waitMax,
                           int streamEvents, long streamBytes, Duration bookmark, int maxSubscribers,
-                          String tlsCert, String tlsKey) {
+                          String tlsCert, String tlsKey, Duration streamStall) {
 }

@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.svcgate.gateway.BuildInfo;
 import io.svcgate.gateway.hooks.HookStats;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -34,7 +35,7 @@ import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The gateway's own meters (jmx-metrics.md, "Prometheus metrics") and the totals
+ * The gateway's own meters (docs/metrics.md) and the totals
  * that JMX reads. Thread-safe: any verticle or thread may count.
  *
  * <p>Labels are bounded (docs/metrics.md): {@code nodename} by the cluster, and at
@@ -55,6 +56,9 @@ public final class GatewayMetrics implements AutoCloseable {
 
   public static final String HEARTBEATS_RECEIVED = "svcgate.heartbeats.received";
   public static final String HEARTBEATS_REJECTED = "svcgate.heartbeats.rejected";
+  public static final String BUILD_INFO = "svcgate.build.info";
+  /** The {@code kind} label of received messages that did not parse. */
+  public static final String MALFORMED = "malformed";
   public static final String PATCHES_APPLIED = "svcgate.patches.applied";
   public static final String RESYNCS = "svcgate.resyncs";
   public static final String EVENTS_EMITTED = "svcgate.events.emitted";
@@ -141,6 +145,9 @@ public final class GatewayMetrics implements AutoCloseable {
         .description("live stream subscribers").tag("format", "ndjson").register(registry);
     Gauge.builder(WAITERS, waiters, AtomicLong::get)
         .description("pending waits").register(registry);
+    BuildInfo build = BuildInfo.current();
+    Gauge.builder(BUILD_INFO, () -> 1).description("always 1; the labels say which build runs")
+        .tag("version", build.version()).tag("revision", build.revision()).register(registry);
     slowConsumerCounter = Counter.builder(SLOW_CONSUMER_DISCONNECTS)
         .description("streams ended because their subscriber did not read").register(registry);
     ingestLatency = Timer.builder(INGEST_LATENCY)
@@ -262,8 +269,18 @@ public final class GatewayMetrics implements AutoCloseable {
         .increment();
   }
 
-  /** A heartbeat message rejected; {@code reason} is a label of a fixed set. */
+  /**
+   * A message rejected before it reached the state (it does not parse as a heartbeat);
+   * {@code reason} is a label of a fixed set. It counts as received too, under
+   * {@code kind="malformed"}, so that rejected never exceeds received (docs/metrics.md).
+   */
   public void heartbeatRejected(String reason) {
+    heartbeatReceived(null, MALFORMED);
+    heartbeatRefused(reason);
+  }
+
+  /** A message the state received (and counted) but refused; {@code reason} is a label of a fixed set. */
+  public void heartbeatRefused(String reason) {
     heartbeatsRejected.increment();
     counter(HEARTBEATS_REJECTED, "heartbeat messages rejected, by reason", "reason", reason).increment();
   }

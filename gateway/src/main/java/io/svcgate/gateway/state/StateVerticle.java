@@ -8,6 +8,7 @@ import io.svcgate.gateway.bus.LazyJsonMap;
 import io.svcgate.gateway.bus.LocalCodec;
 import io.svcgate.gateway.history.History;
 import io.svcgate.gateway.history.HistoryBacklogFullException;
+import io.svcgate.gateway.log.LogText;
 import io.svcgate.gateway.metrics.GatewayMetrics;
 import io.svcgate.gateway.metrics.RejectionLog;
 import io.svcgate.state.ApplyOutcome;
@@ -141,12 +142,12 @@ public final class StateVerticle extends VerticleBase {
     String node = hb.nodename();
     metrics.heartbeatReceived(node, hb.kind());
     if (failed()) {
-      metrics.heartbeatRejected("history_failed");
+      metrics.heartbeatRefused("history_failed");
       reply(msg, new ApplyReply(503, state.lastId(), node, merged(node), historyFailed()));
       return;
     }
     if (pendingDurable >= options.maxPendingDurable() || !history.canAccept(mostEventsOf(hb))) {
-      metrics.heartbeatRejected("overloaded");
+      metrics.heartbeatRefused("overloaded");
       reply(msg, new ApplyReply(503, state.lastId(), node, merged(node), "the history is busy, retry later"));
       return;
     }
@@ -157,9 +158,9 @@ public final class StateVerticle extends VerticleBase {
     ApplyOutcome outcome = state.apply(hb, now);
     events.addAll(outcome.events());
     if (!known && state.node(node).isPresent()) {
-      LOG.info("node {} joined", node);
+      LOG.info("node {} joined", LogText.escape(node));
     } else if (wasStale && state.node(node).map(n -> n.status() == NodeInfo.Liveness.BEATING).orElse(false)) {
-      LOG.info("node {} is beating again", node);
+      LOG.info("node {} is beating again", LogText.escape(node));
     }
     ApplyReply r = switch (outcome.status()) {
       case APPLIED, IGNORED_STALE -> new ApplyReply(202, 0, node, outcome.merged(), null);
@@ -173,7 +174,7 @@ public final class StateVerticle extends VerticleBase {
         case 403 -> "unknown_node";
         default -> "bad_stanza";
       };
-      metrics.heartbeatRejected(reason);
+      metrics.heartbeatRefused(reason);
       RejectionLog.log(reason, node, r.error());
     }
     countApplied(hb, outcome);
@@ -215,7 +216,7 @@ public final class StateVerticle extends VerticleBase {
 
   private void askFull(String node, String why) {
     metrics.resync(node);
-    LOG.info("node {} needs a full: {}", node, why);
+    LOG.info("node {} needs a full: {}", LogText.escape(node), LogText.escape(why));
     vertx.eventBus().publish(Addresses.HB_ASKFULL, new JsonObject().put("nodename", node));
   }
 
@@ -228,11 +229,14 @@ public final class StateVerticle extends VerticleBase {
   }
 
   /**
-   * Makes events durable, then publishes them and wakes the waits they concern.
+   * Makes events durable, with the merged generations the same change moved (in the
+   * same write: a crash keeps both or neither, so a restart recovers every node's
+   * generation exactly), then publishes the events and wakes the waits they concern.
    * Completes with the id of the last event (or the current last id when none).
    */
   private Future<Long> commit(List<Event> events, long receivedNanos) {
-    if (events.isEmpty()) {
+    List<ClusterState.GenerationChange> generations = state.drainGenerationChanges();
+    if (events.isEmpty() && generations.isEmpty()) {
       return Future.succeededFuture(state.lastId());
     }
     if (unrecorded != null) {
@@ -240,7 +244,7 @@ public final class StateVerticle extends VerticleBase {
     }
     java.util.concurrent.CompletableFuture<Void> appended;
     try {
-      appended = history.append(events);
+      appended = history.append(events, generations);
     } catch (RuntimeException e) {
       appended = java.util.concurrent.CompletableFuture.failedFuture(e);
     }
@@ -254,10 +258,15 @@ public final class StateVerticle extends VerticleBase {
         if (unrecorded == null) {
           // the state holds changes the history has not: nothing more can be numbered without a gap
           unrecorded = cause;
-          LOG.error("history append failed for events {}..{}: the gateway is DOWN and refuses changes until restarted",
-              events.get(0).id(), events.get(events.size() - 1).id(), cause);
+          LOG.error("history append failed for {}: the gateway is DOWN and refuses changes until restarted",
+              events.isEmpty() ? "node generations" : "events " + events.get(0).id() + ".." + events.get(events.size() - 1).id(),
+              cause);
         }
         done.fail(cause);
+        return;
+      }
+      if (events.isEmpty()) {
+        done.complete(state.lastId());
         return;
       }
       publish(events);
@@ -345,7 +354,7 @@ public final class StateVerticle extends VerticleBase {
     List<Event> events = new ArrayList<>();
     for (NodeInfo n : List.copyOf(state.nodes())) {
       if (n.status() == NodeInfo.Liveness.BEATING && n.lastSeen() > 0 && now - n.lastSeen() > limit) {
-        LOG.info("node {} is stale: nothing heard for {}", n.nodename(), Durations.format(options.hbTimeout()));
+        LOG.info("node {} is stale: nothing heard for {}", LogText.escape(n.nodename()), Durations.format(options.hbTimeout()));
         events.addAll(state.markStale(n.nodename(), now));
       }
     }
@@ -541,7 +550,7 @@ public final class StateVerticle extends VerticleBase {
     }
     List<Event> events = state.forget(node, now());
     metrics.forgetNode(node);
-    LOG.info("node {} forgotten", node);
+    LOG.info("node {} forgotten", LogText.escape(node));
     commit(events, System.nanoTime()).onComplete(ar -> {
       if (ar.succeeded()) {
         msg.reply(ar.result());
@@ -557,9 +566,19 @@ public final class StateVerticle extends VerticleBase {
       msg.fail(404, "unknown node " + node);
       return;
     }
+    if (failed()) {
+      msg.fail(503, historyFailed());
+      return;
+    }
     state.markNeedsFull(node);
     askFull(node, "asked by an operator");
-    msg.reply(state.lastId());
+    commit(List.of(), System.nanoTime()).onComplete(ar -> {
+      if (ar.succeeded()) {
+        msg.reply(ar.result());
+      } else {
+        msg.fail(503, ar.cause().getMessage());
+      }
+    });
   }
 
   /** Whether changes can no longer be recorded: a history write failed, or an append after its changes were applied. */
