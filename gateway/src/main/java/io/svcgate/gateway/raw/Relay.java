@@ -117,6 +117,12 @@ final class Relay {
     Future<JsonNode> payload = inner.data().length <= INLINE ? decrypt(inner)
         : vertx.executeBlocking(() -> RawCodec.decryptJson(options.clusterKey(), inner, options.maxFrame()), false);
     payload.onComplete(ar -> {
+      if (ar.failed() && !(ar.cause() instanceof RawException r && RawException.DECRYPT.equals(r.reason()))) {
+        metrics.rawRelayMessage("invalid");
+        RejectionLog.log("raw relay_invalid", inner.nodename(), "a relayed heartbeat decrypts but cannot be read: "
+            + ar.cause().getMessage());
+        return;
+      }
       if (ar.failed()) {
         metrics.rawDecryptFailure("relay");
         metrics.rawRelayMessage("undecryptable");
