@@ -76,4 +76,9 @@ public final class InvalidMessageException extends RuntimeException {
   public Reason kind() {
     return reason;
   }
+
+  /** The HTTP status that answers it: 413 for a message over a size limit, 400 otherwise. */
+  public int httpStatus() {
+    return reason == Reason.TOO_LARGE ? 413 : 400;
+  }
 }

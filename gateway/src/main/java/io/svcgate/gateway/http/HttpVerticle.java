@@ -516,17 +516,22 @@ public final class HttpVerticle extends VerticleBase {
       if (items.isEmpty()) {
         throw new HttpError(400, "an empty list of messages");
       }
+      if (items.size() > options.limits().maxBatch()) {
+        metrics.heartbeatRejected("too_large");
+        throw new HttpError(413, "a batch of " + items.size() + " messages, at most " + options.limits().maxBatch()
+            + " are accepted at once (ingest.max-batch): send smaller arrays", new JsonObject().put("reason", "too_large"));
+      }
     } else {
       items.add(body);
     }
     for (int i = 0; i < items.size(); i++) {
       try {
-        msgs.add(HeartbeatMessage.parse(items.get(i)));
+        msgs.add(HeartbeatMessage.parse(items.get(i), options.limits()));
       } catch (InvalidMessageException e) {
         metrics.heartbeatRejected(e.reason());
         RejectionLog.log(e.reason(), items.get(i).path("nodename").asText(null), e.getMessage());
         String where = items.size() > 1 ? "message " + i + ": " : "";
-        throw new HttpError(400, where + e.getMessage(), new JsonObject().put("reason", e.reason()));
+        throw new HttpError(e.httpStatus(), where + e.getMessage(), new JsonObject().put("reason", e.reason()));
       }
     }
     applyAll(rc, msgs, 0, 0);
@@ -561,11 +566,11 @@ public final class HttpVerticle extends VerticleBase {
     JsonNode body = parseBody(rc);
     HeartbeatMessage m;
     try {
-      m = HeartbeatMessage.parse(body);
+      m = HeartbeatMessage.parse(body, options.limits());
     } catch (InvalidMessageException e) {
       metrics.heartbeatRejected(e.reason());
       RejectionLog.log(e.reason(), body.path("nodename").asText(null), e.getMessage());
-      throw new HttpError(400, e.getMessage(), new JsonObject().put("reason", e.reason()));
+      throw new HttpError(e.httpStatus(), e.getMessage(), new JsonObject().put("reason", e.reason()));
     }
     if (!(m instanceof HeartbeatMessage.NodeEvent)) {
       throw new HttpError(400, "POST /api/events takes a node event message (kind \"event\"), got kind \"" + m.kind() + "\"");

@@ -22,7 +22,7 @@ import java.nio.charset.StandardCharsets;
  * clustered event bus and the TCP bridge): decodes and validates them, hands them
  * to the state verticle, and answers a request with {@code {"accepted", "id"}} or
  * a failure whose code is the HTTP status of http-api.md (400 invalid, 403 unknown
- * node, 409 out of sequence, 503 busy) and whose message says why. May be deployed
+ * node, 409 out of sequence, 413 too large, 503 busy) and whose message says why. May be deployed
  * with several instances.
  */
 public final class IngestVerticle extends VerticleBase {
@@ -31,10 +31,12 @@ public final class IngestVerticle extends VerticleBase {
       .setCodecName(LocalCodec.nameOf(HeartbeatMessage.class)).setSendTimeout(30_000);
 
   private final GatewayMetrics metrics;
+  private final HeartbeatMessage.Limits limits;
   private MessageConsumer<Object> consumer;
 
-  public IngestVerticle(GatewayMetrics metrics) {
+  public IngestVerticle(GatewayMetrics metrics, HeartbeatMessage.Limits limits) {
     this.metrics = metrics;
+    this.limits = limits;
   }
 
   @Override
@@ -46,11 +48,11 @@ public final class IngestVerticle extends VerticleBase {
   private void onMessage(Message<Object> msg) {
     HeartbeatMessage hb;
     try {
-      hb = HeartbeatMessage.parse(bytes(msg.body()));
+      hb = HeartbeatMessage.parse(bytes(msg.body()), limits);
     } catch (InvalidMessageException e) {
       metrics.heartbeatRejected(e.reason());
       RejectionLog.log(e.reason(), null, e.getMessage());
-      msg.fail(400, e.getMessage());
+      msg.fail(e.httpStatus(), e.getMessage());
       return;
     }
     vertx.eventBus().<ApplyReply>request(Addresses.APPLY, hb, deliveryFor(hb)).onComplete(ar -> {
