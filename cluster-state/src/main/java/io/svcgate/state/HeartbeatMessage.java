@@ -12,7 +12,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * A validated heartbeat message from a node (model.md §2): {@link Full},
+ * A validated heartbeat message from a node (docs/model.md §2): {@link Full},
  * {@link Patch}, {@link Ping} or {@link NodeEvent}.
  *
  * <p>Immutable by contract: the JSON values inside (node data, stanza values,
@@ -199,7 +199,7 @@ public sealed interface HeartbeatMessage
   }
 
   /**
-   * {@code kind: "event"}: a node daemon event (model.md §4), not merged into the state.
+   * {@code kind: "event"}: a node daemon event (docs/model.md §4), not merged into the state.
    *
    * @param data the event data: a string {@code id}; {@code path} added from
    *             {@code svcname} when only the latter was sent

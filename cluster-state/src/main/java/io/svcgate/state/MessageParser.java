@@ -74,7 +74,7 @@ final class MessageParser {
     long keys = checkBounds(m, 1, new ArrayList<>(), new long[] {limits.maxKeys()});
     if (keys < 0) {
       throw new InvalidMessageException(TOO_LARGE, "the message holds more than " + limits.maxKeys()
-          + " keys and list elements (ingest.max-keys)");
+          + " keys and list elements (ingest.max-keys)", 413);
     }
     JsonNode nn = m.get("nodename");
     if (nn == null || nn.isNull()) {
@@ -287,7 +287,7 @@ final class MessageParser {
       if (list.size() > maxStanzas) {
         throw new InvalidMessageException(TOO_LARGE, "\"" + at + "\" holds " + list.size() + " "
             + (rfc ? "operations" : "stanzas") + ", at most " + maxStanzas + " are accepted in one generation "
-            + "(ingest.max-stanzas)");
+            + "(ingest.max-stanzas)", 413);
       }
       if (rfc) {
         try {

@@ -12,6 +12,8 @@ import io.svcgate.gateway.http.HttpVerticle;
 import io.svcgate.gateway.ingest.IngestVerticle;
 import io.svcgate.gateway.management.ManagementVerticle;
 import io.svcgate.gateway.metrics.GatewayMetrics;
+import io.svcgate.gateway.raw.RawOptions;
+import io.svcgate.gateway.raw.RawVerticle;
 import io.svcgate.gateway.sim.SimulatorVerticle;
 import io.svcgate.gateway.state.ApplyReply;
 import io.svcgate.gateway.history.History;
@@ -76,6 +78,7 @@ public final class Gateway {
   private final AtomicReference<Future<Void>> stopping = new AtomicReference<>();
   private StateVerticle state;
   private SimulatorVerticle simulator;
+  private RawVerticle raw;
   private String stateDeployment;
 
   private Gateway(GatewayConfig config, Vertx vertx, PrometheusMeterRegistry registry, History history) {
@@ -199,7 +202,8 @@ public final class Gateway {
         config.longValue(ConfigKey.STREAM_BUFFER_BYTES), config.duration(ConfigKey.STREAM_BOOKMARK),
         config.integer(ConfigKey.STREAM_MAX_SUBSCRIBERS),
         config.isSet(ConfigKey.HTTP_TLS_CERT) ? config.string(ConfigKey.HTTP_TLS_CERT) : null,
-        config.isSet(ConfigKey.HTTP_TLS_KEY) ? config.string(ConfigKey.HTTP_TLS_KEY) : null, messageLimits());
+        config.isSet(ConfigKey.HTTP_TLS_KEY) ? config.string(ConfigKey.HTTP_TLS_KEY) : null,
+        config.duration(ConfigKey.STREAM_STALL_TIMEOUT), messageLimits());
     int instances = Math.max(1, config.integer(ConfigKey.HTTP_INSTANCES));
 
     Future<Void> f = vertx.deployVerticle(state, new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP))
@@ -217,6 +221,10 @@ public final class Gateway {
     if (config.isSet(ConfigKey.BRIDGE_PORT)) {
       BridgeVerticle bridge = new BridgeVerticle(config.string(ConfigKey.BRIDGE_HOST), config.port(ConfigKey.BRIDGE_PORT));
       f = f.compose(v -> vertx.deployVerticle(bridge).map(id -> deployed(inputs, id)));
+    }
+    if (config.isSet(ConfigKey.RAW_PORT)) {
+      raw = new RawVerticle(RawOptions.from(config, nodename), metrics);
+      f = f.compose(v -> vertx.deployVerticle(raw).map(id -> deployed(inputs, id)));
     }
     int simulate = config.integer(ConfigKey.SIMULATE);
     if (simulate > 0) {
@@ -277,11 +285,14 @@ public final class Gateway {
         replayed++;
       }
     }
+    // the merged generations written with the events: as recent as the last one
+    Map<String, Long> generations = history.loadGenerations();
+    cs.recoverGenerations(generations);
     long oldest = history.oldestId();
     long last = history.lastId();
-    LOG.info("history: {} events recovered{}, epoch {}; state from {} + {} events replayed", history.size(),
-        last >= oldest ? " (ids " + oldest + ".." + last + ")" : "", history.epoch(),
-        snap.map(s -> "the snapshot at id " + s.id()).orElse("no snapshot"), replayed);
+    LOG.info("history: {} events recovered{}, epoch {}; state from {} + {} events replayed, {} node generations",
+        history.size(), last >= oldest ? " (ids " + oldest + ".." + last + ")" : "", history.epoch(),
+        snap.map(s -> "the snapshot at id " + s.id()).orElse("no snapshot"), replayed, generations.size());
     return cs;
   }
 
@@ -319,6 +330,11 @@ public final class Gateway {
   /** The built-in simulator, or null when not simulating. */
   public SimulatorVerticle simulator() {
     return simulator;
+  }
+
+  /** The OpenSVC raw listener's port, or -1 when it is off (docs/opensvc.md). */
+  public int rawPort() {
+    return raw == null ? -1 : raw.actualPort();
   }
 
   public Hooks hooks() {

@@ -14,7 +14,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * A condition of the filter language (filter.md, "Conditions"):
+ * A condition of the filter language (docs/filters.md, "Conditions"):
  * {@code ["!"] path [op value]} with op one of {@code >= <= != = > < ~ " in "}.
  *
  * <p>Immutable and thread-safe. Evaluation never fails: a value that cannot be
@@ -208,7 +208,7 @@ public final class Condition {
     return true;
   }
 
-  /** True when the condition holds on {@code root} (see filter.md), whatever it costs. */
+  /** True when the condition holds on {@code root} (see docs/filters.md), whatever it costs. */
   public boolean test(JsonNode root) {
     return test(root, FilterBudget.unlimited());
   }
@@ -377,7 +377,7 @@ public final class Condition {
     return out.toString();
   }
 
-  /** Truthiness as filter.md says: not 0, "", [], {}, null, false. */
+  /** Truthiness as docs/filters.md says: not 0, "", [], {}, null, false. */
   static boolean truthy(JsonNode v) {
     if (v == null || v.isNull() || v.isMissingNode()) {
       return false;

@@ -11,13 +11,13 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A path of the filter language (filter.md, "Paths"): dotted keys, quoted keys,
+ * A path of the filter language (docs/filters.md, "Paths"): dotted keys, quoted keys,
  * {@code *}, {@code [n]}, {@code [*]}, {@code ..name}, or a JSON Pointer.
  *
  * <p>Immutable and thread-safe. {@link #select} never fails: what is absent, of
  * another type or out of range simply matches nothing.
  *
- * <p>Accepted forms, beyond the grammar of filter.md: a lone {@code $} selects the
+ * <p>Accepted forms, beyond the grammar of docs/filters.md: a lone {@code $} selects the
  * root itself; {@code ['key']} and {@code ["key"]} are accepted as bracketed keys.
  * In a JSON Pointer, a segment that reads as a list index ({@code 0} or
  * {@code [1-9][0-9]*}) matches a list element or an object key of that name,

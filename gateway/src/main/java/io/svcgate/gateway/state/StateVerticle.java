@@ -148,12 +148,12 @@ public final class StateVerticle extends VerticleBase {
     String node = hb.nodename();
     metrics.heartbeatReceived(node, hb.kind());
     if (failed()) {
-      metrics.heartbeatRejected("history_failed");
+      metrics.heartbeatRefused("history_failed");
       reply(msg, new ApplyReply(503, state.lastId(), node, merged(node), historyFailed()));
       return;
     }
     if (pendingDurable >= options.maxPendingDurable() || !history.canAccept(mostEventsOf(hb))) {
-      metrics.heartbeatRejected("overloaded");
+      metrics.heartbeatRefused("overloaded");
       reply(msg, new ApplyReply(503, state.lastId(), node, merged(node), "the history is busy, retry later"));
       return;
     }
@@ -182,7 +182,7 @@ public final class StateVerticle extends VerticleBase {
         case 413 -> "too_large";
         default -> "bad_stanza";
       };
-      metrics.heartbeatRejected(reason);
+      metrics.heartbeatRefused(reason);
       RejectionLog.log(reason, node, r.error());
     }
     countApplied(hb, outcome);
@@ -237,11 +237,14 @@ public final class StateVerticle extends VerticleBase {
   }
 
   /**
-   * Makes events durable, then publishes them and wakes the waits they concern.
+   * Makes events durable, with the merged generations the same change moved (in the
+   * same write: a crash keeps both or neither, so a restart recovers every node's
+   * generation exactly), then publishes the events and wakes the waits they concern.
    * Completes with the id of the last event (or the current last id when none).
    */
   private Future<Long> commit(List<Event> events, long receivedNanos) {
-    if (events.isEmpty()) {
+    List<ClusterState.GenerationChange> generations = state.drainGenerationChanges();
+    if (events.isEmpty() && generations.isEmpty()) {
       return Future.succeededFuture(state.lastId());
     }
     if (unrecorded != null) {
@@ -249,7 +252,7 @@ public final class StateVerticle extends VerticleBase {
     }
     java.util.concurrent.CompletableFuture<Void> appended;
     try {
-      appended = history.append(events);
+      appended = history.append(events, generations);
     } catch (RuntimeException e) {
       appended = java.util.concurrent.CompletableFuture.failedFuture(e);
     }
@@ -263,10 +266,15 @@ public final class StateVerticle extends VerticleBase {
         if (unrecorded == null) {
           // the state holds changes the history has not: nothing more can be numbered without a gap
           unrecorded = cause;
-          LOG.error("history append failed for events {}..{}: the gateway is DOWN and refuses changes until restarted",
-              events.get(0).id(), events.get(events.size() - 1).id(), cause);
+          LOG.error("history append failed for {}: the gateway is DOWN and refuses changes until restarted",
+              events.isEmpty() ? "node generations" : "events " + events.get(0).id() + ".." + events.get(events.size() - 1).id(),
+              cause);
         }
         done.fail(cause);
+        return;
+      }
+      if (events.isEmpty()) {
+        done.complete(state.lastId());
         return;
       }
       publish(events);
@@ -634,9 +642,19 @@ public final class StateVerticle extends VerticleBase {
       msg.fail(404, "unknown node " + node);
       return;
     }
+    if (failed()) {
+      msg.fail(503, historyFailed());
+      return;
+    }
     state.markNeedsFull(node);
     askFull(node, "asked by an operator");
-    msg.reply(state.lastId());
+    commit(List.of(), System.nanoTime()).onComplete(ar -> {
+      if (ar.succeeded()) {
+        msg.reply(ar.result());
+      } else {
+        msg.fail(503, ar.cause().getMessage());
+      }
+    });
   }
 
   /** Whether changes can no longer be recorded: a history write failed, or an append after its changes were applied. */
