@@ -69,7 +69,7 @@ public final class HttpVerticle extends VerticleBase {
     HistoryHandler history = new HistoryHandler(vertx, log, feed::lastId);
     StreamHandler streams = new StreamHandler(vertx, options, log, feed, frames, metrics, state);
     WaitHandler waits = new WaitHandler(vertx, options, log, feed, metrics, state);
-    IngestHandler ingest = new IngestHandler(new HeartbeatIntake(vertx, metrics));
+    IngestHandler ingest = new IngestHandler(new HeartbeatIntake(vertx, metrics, options.limits()));
     AdminHandler admin = new AdminHandler(state);
 
     router = Router.router(vertx);
