@@ -62,14 +62,14 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    feed = new EventFeed(vertx, context, log, options.streamEvents());
+    feed = new EventFeed(vertx, context, log);
     StateRequests state = new StateRequests(vertx);
     StatusHandler status = new StatusHandler(vertx, state, log, feed::lastId,
         () -> ready.getAsBoolean() && !stopping, scrape);
     HistoryHandler history = new HistoryHandler(vertx, log, feed::lastId);
     StreamHandler streams = new StreamHandler(vertx, options, log, feed, frames, metrics, state);
     WaitHandler waits = new WaitHandler(vertx, options, log, feed, metrics, state);
-    IngestHandler ingest = new IngestHandler(new HeartbeatIntake(vertx, metrics));
+    IngestHandler ingest = new IngestHandler(new HeartbeatIntake(vertx, metrics, options.limits()));
     AdminHandler admin = new AdminHandler(state);
 
     router = Router.router(vertx);
@@ -84,9 +84,9 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/api/events").handler(history::page);
     router.get("/api/wait").handler(waits::waitFor);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(options.maxBody());
-    router.post("/api/heartbeats").handler(body).handler(ingest::heartbeats);
-    router.post("/api/events").handler(body).handler(ingest::postEvent);
-    router.post("/api/nodes/:nodename/ask-full").handler(admin::askFull);
+    router.post("/api/heartbeats").handler(JsonBodyHandler.required()).handler(body).handler(ingest::heartbeats);
+    router.post("/api/events").handler(JsonBodyHandler.required()).handler(body).handler(ingest::postEvent);
+    router.post("/api/nodes/:nodename/ask-full").handler(JsonBodyHandler.none()).handler(admin::askFull);
     router.delete("/api/nodes/:nodename").handler(admin::forget);
     WebPage.mount(router);
     Errors.install(router, options.maxBody());
@@ -97,7 +97,12 @@ public final class HttpVerticle extends VerticleBase {
       so.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(options.tlsCert()).setKeyPath(options.tlsKey()));
     }
     return feed.start()
-        .compose(v -> vertx.createHttpServer(so).requestHandler(router).listen())
+        .compose(v -> vertx.createHttpServer(so).invalidRequestHandler(Errors::invalidRequest)
+            .requestHandler(req -> {
+              if (Errors.decodable(req)) {
+                router.handle(req);
+              }
+            }).listen())
         .onSuccess(s -> server = s);
   }
 

@@ -89,7 +89,7 @@ final class StreamHandler {
 
   private StreamConnection open(RoutingContext rc, StreamFormat format, EventQuery q, int limit, long start) {
     return new StreamConnection(vertx, rc.response(), format, q, frames, metrics, options.streamEvents(),
-        options.streamBytes(), options.bookmark().toMillis(), limit, start);
+        options.streamBytes(), options.bookmark().toMillis(), options.streamStall().toMillis(), limit, start);
   }
 
   private void subscribe(RoutingContext rc, StreamConnection c, StreamFormat format, long after) {
@@ -104,7 +104,8 @@ final class StreamHandler {
       }
     };
     c.onEnd(cleanup);
-    rc.request().connection().closeHandler(v -> c.closed());
+    // The response's close handler, per request: it fires when the connection closes or,
+    // in HTTP/2, when this stream is reset (the connection's one slot is not this request's).
     rc.response().closeHandler(v -> c.closed());
     c.start();
   }

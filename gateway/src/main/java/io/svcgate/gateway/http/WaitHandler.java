@@ -75,7 +75,11 @@ final class WaitHandler {
       throw new HttpError(400, "a wait on the state takes one filter; repeat filter= only with on=events");
     }
     String wid = UUID.randomUUID().toString();
-    rc.request().connection().closeHandler(v -> state.send(Addresses.WAIT_CANCEL, wid));
+    // Per request, not per connection: on a keep-alive or HTTP/2 connection the
+    // connection's one close-handler slot belongs to whichever request set it last.
+    // The response's close handler fires when this request's connection closes or,
+    // in HTTP/2, when its own stream is reset.
+    rc.response().closeHandler(v -> state.send(Addresses.WAIT_CANCEL, wid));
     state.request(Addresses.WAIT, new WaitRequest(wid, conditions.get(0), ms), ms + 10_000).onComplete(ar -> {
       if (ar.failed()) {
         Errors.fail(rc, ar.cause());
@@ -113,7 +117,7 @@ final class WaitHandler {
         timer[0] = -1;
         waiter.timeout(feed.lastId());
       });
-      rc.request().connection().closeHandler(v -> waiter.end("client gone"));
+      rc.response().closeHandler(v -> waiter.end("client gone"));
     }
   }
 }

@@ -3,10 +3,6 @@ package io.svcgate.gateway.raw;
 import io.svcgate.gateway.config.ConfigException;
 import io.svcgate.gateway.config.ConfigKey;
 import io.svcgate.gateway.config.GatewayConfig;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
@@ -54,12 +50,12 @@ public record RawOptions(String host, int port, String clusterName, String noden
    * @throws ConfigException when a secret is missing, unreadable or of a length OpenSVC cannot use
    */
   public static RawOptions from(GatewayConfig config, String nodename) {
-    String clusterSecret = secret(config, ConfigKey.CLUSTER_SECRET, ConfigKey.CLUSTER_SECRET_FILE);
+    String clusterSecret = secret(config, ConfigKey.CLUSTER_SECRET);
     if (clusterSecret == null) {
       throw new ConfigException("raw.port needs the cluster secret: set cluster.secret-file (or cluster.secret, or "
           + ConfigKey.CLUSTER_SECRET.envName() + ") to the [cluster] secret of the OpenSVC nodes");
     }
-    String relaySecret = secret(config, ConfigKey.RELAY_SECRET, ConfigKey.RELAY_SECRET_FILE);
+    String relaySecret = secret(config, ConfigKey.RELAY_SECRET);
     RawKey clusterKey;
     RawKey relayKey;
     try {
@@ -84,26 +80,8 @@ public record RawOptions(String host, int port, String clusterName, String noden
         config.duration(ConfigKey.WAIT_MAX));
   }
 
-  /** The secret of {@code key}, else the first line of the file of {@code fileKey}, else null. */
-  private static String secret(GatewayConfig config, ConfigKey key, ConfigKey fileKey) {
-    if (config.isSet(key) && config.isSet(fileKey)) {
-      throw new ConfigException("set " + key.key() + " or " + fileKey.key() + ", not both");
-    }
-    if (config.isSet(key)) {
-      return config.string(key);
-    }
-    if (!config.isSet(fileKey)) {
-      return null;
-    }
-    Path p = Path.of(config.string(fileKey));
-    try {
-      String first = Files.readAllLines(p, StandardCharsets.UTF_8).stream().findFirst().orElse("").strip();
-      if (first.isEmpty()) {
-        throw new ConfigException(fileKey.key() + ": " + p + " is empty");
-      }
-      return first;
-    } catch (IOException e) {
-      throw new ConfigException(fileKey.key() + ": cannot read " + p + " (" + e.getMessage() + ")");
-    }
+  /** The secret of {@code key} (given as a value or through its {@code …-file}), else null. */
+  private static String secret(GatewayConfig config, ConfigKey key) {
+    return config.isSet(key) ? config.string(key) : null;
   }
 }
