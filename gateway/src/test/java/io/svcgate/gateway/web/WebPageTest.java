@@ -266,8 +266,9 @@ class WebPageTest {
     box.sendKeys("monitor.nodes.web-f.monitor.status=thawing");
     driver.findElement(By.id("wait")).click();
     waiting().until(ExpectedConditions.attributeToBe(By.id("wait-state"), "data-state", "waiting"));
-    String first = driver.findElement(By.id("wait-state")).getText();
-    waiting().until(d -> !d.findElement(By.id("wait-state")).getText().equals(first)); // the elapsed time moves
+    String first = driver.findElement(By.id("wait-elapsed")).getText();
+    assertThat(first).matches("\\d+\\.\\d s");
+    waiting().until(d -> !d.findElement(By.id("wait-elapsed")).getText().equals(first)); // the elapsed time moves
     assertThat(driver.findElement(By.id("filter-holds")).getAttribute("data-holds")).isEqualTo("false");
     post("/api/heartbeats", TestGateway.patch("web-f", 3, TestGateway.set("thawing", "monitor", "status")));
     waiting().until(ExpectedConditions.attributeToBe(By.id("wait-state"), "data-state", "satisfied"));
