@@ -29,6 +29,7 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -314,6 +315,31 @@ class WebPageTest {
         assertThat(driver.findElements(By.cssSelector("#feed li[data-id='" + id + "']"))).hasSize(1);
       }
     }
+  }
+
+  @Test
+  void theKeyboardReachesEveryControl() throws Exception {
+    openWithToken(base + "/");
+    driver.navigate().refresh(); // the token kept for the session; nothing focused
+    waiting().until(ExpectedConditions.attributeToBe(By.id("conn"), "data-state", "live"));
+    // The first Tab reaches the skip link, and Enter on it moves to the feed.
+    new Actions(driver).sendKeys(Keys.TAB).perform();
+    assertThat(driver.switchTo().activeElement().getAttribute("class")).isEqualTo("skip");
+    new Actions(driver).sendKeys(Keys.ENTER).perform();
+    waiting().until(d -> "feed".equals(d.switchTo().activeElement().getAttribute("id")));
+    // From the top, Tab after Tab: every control, the grid and the feed's entries.
+    driver.get(base + "/");
+    waiting().until(ExpectedConditions.attributeToBe(By.id("conn"), "data-state", "live"));
+    waiting().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#feed li[data-kind='patch'] summary")));
+    java.util.Set<String> reached = new java.util.LinkedHashSet<>();
+    for (int i = 0; i < 25; i++) {
+      new Actions(driver).sendKeys(Keys.TAB).perform();
+      WebElement a = driver.switchTo().activeElement();
+      String id = a.getAttribute("id");
+      reached.add(id != null && !id.isEmpty() ? id : a.getTagName());
+    }
+    assertThat(reached).contains("token", "grid-wrap", "filter", "wait", "kind-event", "kind-patch", "feed-node",
+        "feed-eventid", "pause", "summary");
   }
 
   @Test
