@@ -385,6 +385,14 @@
       const th = document.createElement("th");
       th.scope = "col";
       th.dataset.node = n;
+      const box = document.createElement("div");
+      box.className = "h";
+      box.textContent = n;
+      const st = document.createElement("span");
+      st.className = "node-status";
+      st.textContent = " ";
+      box.appendChild(st);
+      th.appendChild(box);
       thead.appendChild(th);
       view.colIndex.set(n, th);
       view.heads.add(n);
@@ -407,6 +415,7 @@
         const td = document.createElement("td");
         td.dataset.node = n;
         td.dataset.service = s;
+        td.appendChild(document.createElement("div")).className = "c";
         tr.appendChild(td);
         view.cellIndex.set(s + "\u0000" + n, td);
       }
@@ -432,9 +441,10 @@
   function drawCell(td, svc, node) {
     const n = ((S.doc.monitor || {}).nodes || {})[node];
     const inst = n && n.services && n.services.status ? n.services.status[svc] : undefined;
+    const box = td.firstChild; // the text lives in a fixed-size box: changing it lays out that box alone
     if (!inst) {
       td.className = "none";
-      td.textContent = "";
+      box.textContent = "";
       td.title = svc + " has no instance on " + node;
       td.dataset.avail = "";
       return;
@@ -444,7 +454,7 @@
     let text = sym(avail);
     if (overall !== avail) text += "/" + sym(overall);
     if (frozen) text = "❄" + text;
-    td.textContent = text;
+    if (box.textContent !== text) box.textContent = text;
     td.className = statusClass(overall === "warn" || overall === "down" ? overall : avail);
     td.title = svc + " on " + node + ": avail " + avail + ", overall " + overall + (frozen ? ", frozen" : "");
     td.dataset.avail = avail == null ? "" : String(avail);
@@ -465,11 +475,12 @@
     marks.push(status === "stale" ? "✕ stale" : status === "beating" ? "♥" : "– " + status);
     if (needsFull) marks.push("⟳");
     if (frozen) marks.push("❄");
-    th.replaceChildren(document.createTextNode(node));
-    const st = document.createElement("span");
-    st.className = "node-status";
-    st.textContent = marks.join(" ");
-    th.appendChild(st);
+    const text = marks.join(" ");
+    // Only a real change touches the head: a table head's new text lays the whole table out again.
+    const sig = text + "\u0000" + (mon || "");
+    if (th.dataset.sig === sig) return;
+    th.dataset.sig = sig;
+    th.firstChild.lastChild.textContent = text;
     th.classList.toggle("stale", status === "stale");
     th.dataset.status = status;
     th.dataset.needsFull = needsFull ? "1" : "0";

@@ -39,6 +39,9 @@ import java.util.Set;
  */
 public final class ClusterState {
 
+  /** The default bound of one node's data: keys and list elements at every level. */
+  public static final long DEFAULT_MAX_NODE_KEYS = 100_000;
+
   /** Version of the {@link #snapshot()} format. */
   public static final int SNAPSHOT_FORMAT = 1;
 
@@ -56,6 +59,7 @@ public final class ClusterState {
   private final double started;
   private final DerivedState derived;
   private final double askFullInterval;
+  private final long maxNodeKeys;
 
   private final ObjectNode document;
   private final DocumentEdit edit;
@@ -89,6 +93,8 @@ public final class ClusterState {
     long ignoredFulls;
     long resyncs;
     long skippedGenerations;
+    /** Values in the node's data, itself included ({@link DocumentEdit#size}); -1 until counted. */
+    long keys = -1;
 
     NodeBook(String nodename) {
       this.nodename = nodename;
@@ -105,6 +111,7 @@ public final class ClusterState {
     this.started = b.started;
     this.derived = b.derived;
     this.askFullInterval = b.askFullInterval;
+    this.maxNodeKeys = b.maxNodeKeys;
     this.document = document;
     this.edit = new DocumentEdit(document);
     this.lastId = lastId;
@@ -138,6 +145,7 @@ public final class ClusterState {
     private long lastId;
     private DerivedState derived;
     private double askFullInterval = 1.0;
+    private long maxNodeKeys = DEFAULT_MAX_NODE_KEYS;
 
     private Builder() {
     }
@@ -188,6 +196,19 @@ public final class ClusterState {
     /** The derived parts (service aggregates) to keep up to date; none by default. */
     public Builder derivedState(DerivedState derived) {
       this.derived = derived;
+      return this;
+    }
+
+    /**
+     * The most keys and list elements one node's data may hold, at every level
+     * (ingest.max-node-keys); default {@link #DEFAULT_MAX_NODE_KEYS}. A full, patch or
+     * ping that would make it larger is not applied ({@link ApplyOutcome.Status#TOO_LARGE}).
+     */
+    public Builder maxNodeKeys(long keys) {
+      if (keys < 1) {
+        throw new IllegalArgumentException("maxNodeKeys must be at least 1, got " + keys);
+      }
+      this.maxNodeKeys = keys;
       return this;
     }
 
@@ -415,7 +436,8 @@ public final class ClusterState {
     }
     String derivedError = p.paths.isEmpty() && !p.livenessChanged ? null
         : runDerived(Set.of(n), p.paths, false, now, events);
-    return new ApplyOutcome(p.status, n, events, b.merged, p.error, p.askFull, derivedError);
+    return new ApplyOutcome(p.tooLarge ? Status.TOO_LARGE : p.status, n, events, b.merged, p.error, p.askFull,
+        derivedError);
   }
 
   /**
@@ -457,6 +479,7 @@ public final class ClusterState {
     String error;
     boolean askFull;
     boolean livenessChanged;
+    boolean tooLarge;
     final List<Path> paths = new ArrayList<>();
 
     Progress(List<Event> events, NodeBook book, boolean joining) {
@@ -608,6 +631,17 @@ public final class ClusterState {
         edit.rollback();
         return (stanzas.size() > 1 ? "stanza " + i + ": " : "") + e.getMessage();
       }
+    }
+    NodeBook book = books.get(nodename);
+    if (book != null) {
+      long keys = book.keys >= 0 ? book.keys + edit.sizeChange() : DocumentEdit.size(nodesObject().get(nodename));
+      if (keys > maxNodeKeys) {
+        edit.rollback();
+        p.tooLarge = true;
+        return "the node data would hold " + keys + " keys and list elements, more than " + maxNodeKeys
+            + " (ingest.max-node-keys)";
+      }
+      book.keys = keys;
     }
     edit.commit();
     admit(p, now);

@@ -61,10 +61,20 @@ public final class InvalidMessageException extends RuntimeException {
   }
 
   private final Reason reason;
+  private final int httpStatus;
 
   public InvalidMessageException(Reason reason, String message) {
+    this(reason, message, 400);
+  }
+
+  /**
+   * @param httpStatus the HTTP status that answers it: 413 for a message over one of the
+   *                   configured bounds (ingest.max-keys, ingest.max-stanzas), else 400
+   */
+  public InvalidMessageException(Reason reason, String message, int httpStatus) {
     super(Objects.requireNonNull(message, "message"), null, false, false);
     this.reason = Objects.requireNonNull(reason, "reason");
+    this.httpStatus = httpStatus;
   }
 
   /** The label of {@link #kind()}, e.g. {@code missing_nodename}. */
@@ -75,5 +85,10 @@ public final class InvalidMessageException extends RuntimeException {
   /** Why the message was rejected. */
   public Reason kind() {
     return reason;
+  }
+
+  /** The HTTP status that answers it: 413 for a message over a configured bound, 400 otherwise. */
+  public int httpStatus() {
+    return httpStatus;
   }
 }

@@ -173,7 +173,8 @@ public final class Gateway {
     state = new StateVerticle(new StateVerticle.StateOptions(nodename, config.duration(ConfigKey.HB_TIMEOUT),
         config.duration(ConfigKey.WAIT_MAX), config.integer(ConfigKey.WAIT_MAX_WAITS),
         config.integer(ConfigKey.INGEST_MAX_PENDING), config.longValue(ConfigKey.HISTORY_SNAPSHOT_EVERY),
-        config.duration(ConfigKey.HISTORY_SNAPSHOT_INTERVAL), config.bool(ConfigKey.BUS_PUBLISH_EVENTS)),
+        config.duration(ConfigKey.HISTORY_SNAPSHOT_INTERVAL), config.bool(ConfigKey.BUS_PUBLISH_EVENTS),
+        positive(ConfigKey.FILTER_MAX_COST)),
         cs, history, metrics);
     hooks = new Hooks(HooksOptions.of(Path.of(config.string(ConfigKey.HOOKS_FILE)))
         .withTimeout(config.duration(ConfigKey.HOOKS_TIMEOUT))
@@ -202,7 +203,7 @@ public final class Gateway {
         config.integer(ConfigKey.STREAM_MAX_SUBSCRIBERS),
         config.isSet(ConfigKey.HTTP_TLS_CERT) ? config.string(ConfigKey.HTTP_TLS_CERT) : null,
         config.isSet(ConfigKey.HTTP_TLS_KEY) ? config.string(ConfigKey.HTTP_TLS_KEY) : null,
-        config.duration(ConfigKey.STREAM_STALL_TIMEOUT));
+        config.duration(ConfigKey.STREAM_STALL_TIMEOUT), messageLimits());
     int instances = Math.max(1, config.integer(ConfigKey.HTTP_INSTANCES));
 
     Future<Void> f = vertx.deployVerticle(state, new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP))
@@ -210,7 +211,7 @@ public final class Gateway {
           stateDeployment = id;
           return null;
         });
-    f = f.compose(v -> vertx.deployVerticle(new IngestVerticle(metrics)).map(id -> deployed(inputs, id)));
+    f = f.compose(v -> vertx.deployVerticle(new IngestVerticle(metrics, messageLimits())).map(id -> deployed(inputs, id)));
     for (int i = 0; i < instances; i++) {
       HttpVerticle h = new HttpVerticle(ho, log, metrics, state::ready, registry::scrape);
       http.add(h);
@@ -234,6 +235,21 @@ public final class Gateway {
     return f;
   }
 
+  /** The bounds of one heartbeat message (docs/security.md, "One message cannot hold the writer"). */
+  private HeartbeatMessage.Limits messageLimits() {
+    return new HeartbeatMessage.Limits((int) positive(ConfigKey.INGEST_MAX_KEYS),
+        (int) positive(ConfigKey.INGEST_MAX_STANZAS), (int) positive(ConfigKey.INGEST_MAX_BATCH));
+  }
+
+  /** A configured count that must be at least 1 (and fit an int). */
+  private long positive(ConfigKey key) {
+    long v = config.integer(key);
+    if (v < 1) {
+      throw new ConfigException(key.key() + " must be at least 1, got " + v);
+    }
+    return v;
+  }
+
   /**
    * The state as the history left it: the last snapshot, then every durable event
    * after it replayed. Nothing in the history is lost or re-numbered.
@@ -245,7 +261,8 @@ public final class Gateway {
         .clusterName(config.string(ConfigKey.CLUSTER_NAME))
         .nodes(config.list(ConfigKey.CLUSTER_NODES))
         .epoch(history.epoch())
-        .started(System.currentTimeMillis() / 1000d);
+        .started(System.currentTimeMillis() / 1000d)
+        .maxNodeKeys(positive(ConfigKey.INGEST_MAX_NODE_KEYS));
     Optional<Snapshot> snap = history.loadSnapshot();
     ClusterState cs;
     try {

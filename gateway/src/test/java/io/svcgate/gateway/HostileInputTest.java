@@ -88,4 +88,16 @@ class HostileInputTest {
     assertThat(post("/api/heartbeats", "application/json; charset=utf-8", full("n1", 2, nodeData(1)).encode())
         .statusCode()).isEqualTo(202);
   }
+
+  @Test
+  void requestsTheRouterNeverSeesAreJsonErrorsToo() throws Exception {
+    assertJsonError(gw.get("/api/%zz"), 400);
+    assertJsonError(gw.get("/api/events?filter=%zz%"), 400);
+    assertJsonError(gw.get("/api/" + "a".repeat(10_000)), 414);
+    assertJsonError(gw.client.request(HttpMethod.GET, "/api/nodes").putHeader("X-Big", "b".repeat(10_000))
+        .send().await(30, TimeUnit.SECONDS), 431);
+    assertJsonError(gw.client.request(HttpMethod.POST, "/api/heartbeats").putHeader("content-type", "application/json")
+        .putHeader("Expect", "something-else").sendBuffer(full("n1", 2, nodeData(1)).toBuffer()).await(30, TimeUnit.SECONDS), 417);
+    assertUnchanged();
+  }
 }

@@ -8,11 +8,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.svcgate.gateway.config.ConfigKey;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -154,6 +156,17 @@ class RejectedMessagesTest {
       assertThat(r.bodyAsJsonObject().getString("reason")).isEqualTo("bad_op");
       assertThat(r.bodyAsJsonObject().getString("error")).contains("JSON Pointer");
     }
+    JsonObject bad = rfc6902("n1", 2, new JsonObject().put("op", "add").put("path", "foo").put("value", 1));
+    // in a list after a good message: the whole request is refused before anything applies
+    HttpResponse<Buffer> list = gw.post("/api/heartbeats", new JsonArray()
+        .add(rfc6902("n1", 2, new JsonObject().put("op", "add").put("path", "/foo").put("value", 1))).add(bad));
+    assertThat(list.statusCode()).as(list.bodyAsString()).isEqualTo(400);
+    // on the event bus, as the TCP bridge and local senders send it
+    Throwable viaBus = gw.gateway.vertx().eventBus().request(Addresses.HB_RX, bad)
+        .map(m -> (Throwable) null).otherwise(e -> e).await(10, TimeUnit.SECONDS);
+    assertThat(viaBus).isInstanceOf(ReplyException.class);
+    assertThat(((ReplyException) viaBus).failureCode()).isEqualTo(400);
+    assertThat(viaBus.getMessage()).contains("JSON Pointer");
     Seen after = seen();
     assertThat(after.document()).isEqualTo(before.document());
     assertThat(after.lastId()).isEqualTo(before.lastId());

@@ -365,7 +365,13 @@ public final class Condition {
     };
     try {
       Json.MAPPER.writeValue(out, v);
-    } catch (java.io.IOException e) {
+    } catch (java.io.IOException | RuntimeException e) {
+      // Jackson wraps what the writer throws: the budget running out is the usual cause
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof FilterBudgetException spent) {
+          throw spent;
+        }
+      }
       throw new IllegalStateException("writing JSON to memory failed", e);
     }
     return out.toString();

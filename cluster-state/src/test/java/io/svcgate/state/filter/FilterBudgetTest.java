@@ -45,6 +45,15 @@ class FilterBudgetTest {
   }
 
   @Test
+  void writingALargeObjectForTildeStopsWithTheBudget() {
+    ObjectNode doc = document(20, 100);
+    FilterBudget budget = FilterBudget.of(5_000);
+    assertThatThrownBy(() -> Condition.parse("monitor~ZZZQ").test(doc, budget)).isInstanceOf(FilterBudgetException.class);
+    assertThatThrownBy(() -> Condition.parse("monitor.nodes.*~ZZZQ").test(doc, FilterBudget.of(5_000)))
+        .isInstanceOf(FilterBudgetException.class);
+  }
+
+  @Test
   void aWalkCostsOneUnitPerValueVisited() {
     ObjectNode doc = document(10, 10);
     // root + monitor + nodes + 10 nodes + 100 values

@@ -24,7 +24,8 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--config", paramLabel = "FILE", description = "configuration file (YAML or JSON)")
   Path configFile;
   @Option(names = "--defaults", paramLabel = "FILE",
-      description = "a configuration file read before --config, which it gives way to (the container image's)")
+      description = "a configuration file read before --config, which it gives way to (the container image's and "
+          + "the systemd unit's)")
   Path defaultsFile;
   @Option(names = "--http-port", paramLabel = "P", description = "HTTP port (default 1215)")
   Integer httpPort;

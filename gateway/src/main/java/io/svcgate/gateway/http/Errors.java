@@ -4,7 +4,13 @@ import io.svcgate.gateway.ingest.IngestException;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.ext.web.handler.HttpException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -34,8 +40,59 @@ final class Errors {
     router.errorHandler(404, rc -> send(rc, 404, "no such resource: " + rc.request().path(), null));
     router.errorHandler(405, rc -> send(rc, 405, "method " + rc.request().method() + " not allowed on " + rc.request().path(), null));
     router.errorHandler(413, rc -> send(rc, 413, "request body larger than " + maxBody + " bytes", null));
-    router.errorHandler(500, Errors::failure);
-    router.errorHandler(400, Errors::failure);
+    // Every other status a handler of the router may fail with (417 from the body
+    // handler for an unknown Expect, for one) is JSON too.
+    for (int code = 400; code < 600; code++) {
+      if (code != 404 && code != 405 && code != 413) {
+        router.errorHandler(code, Errors::failure);
+      }
+    }
+  }
+
+  /**
+   * The server's handler of requests the HTTP decoder could not read (a request line
+   * or headers too long, a malformed request): 414, 431 or 400 as JSON, and the
+   * connection closes, since nothing after such a request can be trusted.
+   */
+  static void invalidRequest(HttpServerRequest req) {
+    Throwable cause = req.decoderResult() == null ? null : req.decoderResult().cause();
+    int status;
+    String message;
+    if (cause instanceof TooLongHttpLineException) {
+      status = 414;
+      message = "request line too long";
+    } else if (cause instanceof TooLongHttpHeaderException) {
+      status = 431;
+      message = "request headers too large";
+    } else {
+      status = 400;
+      message = "malformed HTTP request" + (cause == null || cause.getMessage() == null ? "" : ": " + cause.getMessage());
+    }
+    JsonObject o = new JsonObject().put("error", message).put("status", status);
+    req.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+        .putHeader(HttpHeaders.CONNECTION, "close").end(o.encode())
+        .onComplete(v -> req.connection().close());
+  }
+
+  /**
+   * Answers 400 as JSON and returns false when the request's path or query string is
+   * not valid percent-encoding (such as {@code %zz}); the router is never given it.
+   */
+  static boolean decodable(HttpServerRequest req) {
+    String uri = req.uri();
+    int q = uri.indexOf('?');
+    try {
+      QueryStringDecoder.decodeComponent(q < 0 ? uri : uri.substring(0, q));
+      if (q >= 0) {
+        new QueryStringDecoder(uri).parameters();
+      }
+      return true;
+    } catch (IllegalArgumentException e) {
+      JsonObject o = new JsonObject().put("error", "the request"
+          + " URI is not valid percent-encoding: " + e.getMessage()).put("status", 400);
+      req.response().setStatusCode(400).putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(o.encode());
+      return false;
+    }
   }
 
   /** Answers {@code t} as a JSON error, unless the response is already gone or started. */
@@ -49,6 +106,8 @@ final class Errors {
     }
     if (t instanceof HttpError e) {
       send(rc, e.status, e.getMessage(), e.extra);
+    } else if (t instanceof HttpException e && e.getStatusCode() >= 400 && e.getStatusCode() < 500) {
+      send(rc, e.getStatusCode(), e.getPayload() != null ? e.getPayload() : e.getMessage(), null);
     } else if (t instanceof IngestException e && !e.refusedByState()) {
       send(rc, e.status(), e.getMessage(), new JsonObject().put("reason", e.reason()));
     } else if (t instanceof ReplyException r) {
@@ -70,7 +129,9 @@ final class Errors {
   static void failure(RoutingContext rc) {
     Throwable t = rc.failure();
     if (t == null) {
-      send(rc, rc.statusCode(), rc.statusCode() == 400 ? "bad request" : "internal error", null);
+      int code = rc.statusCode();
+      send(rc, code, code == 500 ? "internal error"
+          : HttpResponseStatus.valueOf(code).reasonPhrase().toLowerCase(java.util.Locale.ROOT), null);
     } else {
       fail(rc, t);
     }

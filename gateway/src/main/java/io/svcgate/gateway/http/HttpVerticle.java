@@ -69,7 +69,7 @@ public final class HttpVerticle extends VerticleBase {
     HistoryHandler history = new HistoryHandler(vertx, log, feed::lastId);
     StreamHandler streams = new StreamHandler(vertx, options, log, feed, frames, metrics, state);
     WaitHandler waits = new WaitHandler(vertx, options, log, feed, metrics, state);
-    IngestHandler ingest = new IngestHandler(new HeartbeatIntake(vertx, metrics));
+    IngestHandler ingest = new IngestHandler(new HeartbeatIntake(vertx, metrics, options.limits()));
     AdminHandler admin = new AdminHandler(state);
 
     router = Router.router(vertx);
@@ -97,7 +97,12 @@ public final class HttpVerticle extends VerticleBase {
       so.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(options.tlsCert()).setKeyPath(options.tlsKey()));
     }
     return feed.start()
-        .compose(v -> vertx.createHttpServer(so).requestHandler(router).listen())
+        .compose(v -> vertx.createHttpServer(so).invalidRequestHandler(Errors::invalidRequest)
+            .requestHandler(req -> {
+              if (Errors.decodable(req)) {
+                router.handle(req);
+              }
+            }).listen())
         .onSuccess(s -> server = s);
   }
 

@@ -177,15 +177,16 @@ public final class RawCodec {
   /**
    * The decrypted payload as JSON.
    *
-   * @throws RawException as {@link #decrypt}, and {@link RawException#DECRYPT} when the
-   *                      plaintext is not JSON (a wrong key rarely gets that far)
+   * @throws RawException as {@link #decrypt}, and {@link RawException#BAD_REQUEST} when the
+   *                      plaintext is not JSON (a wrong key does not get that far: its padding
+   *                      or its zlib stream fails first)
    */
   public static JsonNode decryptJson(RawKey key, Envelope env, int maxPlain) throws RawException {
     byte[] plain = decrypt(key, env, maxPlain);
     try {
       return Json.parse(plain);
     } catch (IOException | RuntimeException e) {
-      throw new RawException(RawException.DECRYPT, "the decrypted payload is not JSON: " + brief(e));
+      throw new RawException(RawException.BAD_REQUEST, "the decrypted payload is not JSON: " + brief(e));
     }
   }
 

@@ -10,6 +10,7 @@ import io.svcgate.jmx.MBeanRegistry;
 import io.svcgate.jmx.ObjectNames;
 import io.svcgate.jmx.RawListenerBean;
 import io.svcgate.state.Json;
+import io.svcgate.state.filter.Durations;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -358,15 +359,20 @@ public final class RawVerticle extends VerticleBase {
       if (ar.failed()) {
         RawException e = ar.cause() instanceof RawException r ? r
             : new RawException(RawException.DECRYPT, String.valueOf(ar.cause().getMessage()));
-        if (RawException.DECRYPT.equals(e.reason())) {
-          metrics.rawDecryptFailure("request");
-          if (blacklist.failure(c.address)) {
-            LOG.warn("raw listener: {} is refused for {} after {} failed decryptions in a row (last from node '{}', "
-                + "cluster '{}'): check its secret", c.address, options.blacklistTtl(), options.blacklistThreshold() + 1,
-                env.nodename(), env.clustername());
-          }
-          refreshGauges();
+        if (!RawException.DECRYPT.equals(e.reason())) {
+          // it decrypted, so the secret is right: a bad request, answered as such
+          blacklist.success(c.address);
+          refuse(c.address, e.reason(), e.getMessage() + " (node '" + env.nodename() + "')");
+          c.reply(key, Json.bytes(Relay.error(400, e.getMessage())));
+          return;
         }
+        metrics.rawDecryptFailure("request");
+        if (blacklist.failure(c.address)) {
+          LOG.warn("raw listener: {} is refused for {} after {} failed decryptions in a row (last from node '{}', "
+              + "cluster '{}'): check its secret", c.address, Durations.format(options.blacklistTtl()),
+              options.blacklistThreshold() + 1, env.nodename(), env.clustername());
+        }
+        refreshGauges();
         refused(c, new RawException(e.reason(), e.getMessage() + " (" + (join ? "relay" : "cluster")
             + " secret, node '" + env.nodename() + "')"));
         return;

@@ -12,6 +12,7 @@ import io.svcgate.state.filter.Condition;
 import io.svcgate.state.filter.Durations;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -77,7 +78,9 @@ final class RawWait {
         return;
       }
       if (ar.failed()) {
-        finish(Relay.error(500, "the wait failed: " + ar.cause().getMessage()));
+        // too many waits, or the gateway stopping: not satisfied, and om asks again until its deadline
+        int code = ar.cause() instanceof ReplyException x && x.failureCode() >= 400 ? x.failureCode() : 503;
+        finish(Relay.error(code, "the wait was not taken: " + ar.cause().getMessage()));
         return;
       }
       WaitResult w = ar.result().body();

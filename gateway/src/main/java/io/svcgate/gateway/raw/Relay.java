@@ -2,17 +2,14 @@ package io.svcgate.gateway.raw;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.svcgate.gateway.Addresses;
-import io.svcgate.gateway.bus.LocalCodec;
+import io.svcgate.gateway.ingest.HeartbeatIntake;
+import io.svcgate.gateway.ingest.IngestException;
 import io.svcgate.gateway.metrics.GatewayMetrics;
 import io.svcgate.gateway.metrics.RejectionLog;
-import io.svcgate.gateway.state.ApplyReply;
 import io.svcgate.state.HeartbeatMessage;
-import io.svcgate.state.InvalidMessageException;
 import io.svcgate.state.Json;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,14 +19,12 @@ import org.slf4j.LoggerFactory;
  * message in its slot exactly as OpenSVC's relay does, {@code relay_rx} gives it to the
  * node's peers, relay status lists the slots. A stored message that decrypts with the
  * cluster secret is also ingested: turned into a heartbeat message
- * ({@link RelayMessages}) and handed to the state like every other heartbeat, in the
- * order the node sent it. Confined to the listener's event loop.
+ * ({@link RelayMessages}), then parsed and handed to the state by the same
+ * {@link HeartbeatIntake} as every other door, in the order the node sent it. Confined to the listener's event loop.
  */
 final class Relay {
 
   private static final Logger LOG = LoggerFactory.getLogger(Relay.class);
-  private static final DeliveryOptions APPLY = new DeliveryOptions()
-      .setCodecName(LocalCodec.nameOf(HeartbeatMessage.class)).setSendTimeout(30_000);
   /** Relayed messages larger than this are decrypted on a worker thread. */
   private static final int INLINE = 256 * 1024;
 
@@ -37,9 +32,11 @@ final class Relay {
   private final RawOptions options;
   private final GatewayMetrics metrics;
   private final RelaySlots slots;
+  private final HeartbeatIntake intake;
 
   Relay(Vertx vertx, RawOptions options, GatewayMetrics metrics, RelaySlots slots) {
     this.vertx = vertx;
+    this.intake = new HeartbeatIntake(vertx, metrics);
     this.options = options;
     this.metrics = metrics;
     this.slots = slots;
@@ -120,6 +117,12 @@ final class Relay {
     Future<JsonNode> payload = inner.data().length <= INLINE ? decrypt(inner)
         : vertx.executeBlocking(() -> RawCodec.decryptJson(options.clusterKey(), inner, options.maxFrame()), false);
     payload.onComplete(ar -> {
+      if (ar.failed() && !(ar.cause() instanceof RawException r && RawException.DECRYPT.equals(r.reason()))) {
+        metrics.rawRelayMessage("invalid");
+        RejectionLog.log("raw relay_invalid", inner.nodename(), "a relayed heartbeat decrypts but cannot be read: "
+            + ar.cause().getMessage());
+        return;
+      }
       if (ar.failed()) {
         metrics.rawDecryptFailure("relay");
         metrics.rawRelayMessage("undecryptable");
@@ -145,20 +148,20 @@ final class Relay {
     }
     HeartbeatMessage hb;
     try {
-      hb = RelayMessages.toHeartbeat(nodename, payload);
-    } catch (InvalidMessageException e) {
-      metrics.heartbeatRejected(e.reason());
+      // the same parse and submit as every other door: counted and logged there when refused
+      hb = intake.parse(Json.bytes(RelayMessages.toMessage(nodename, payload)));
+    } catch (IngestException e) {
       metrics.rawRelayMessage("invalid");
-      RejectionLog.log(e.reason(), nodename, "relayed: " + e.getMessage());
       return;
     }
-    vertx.eventBus().<ApplyReply>request(Addresses.APPLY, hb, APPLY).onComplete(ar -> {
-      if (ar.failed()) {
+    intake.submit(hb).onComplete(ar -> {
+      if (ar.succeeded()) {
+        metrics.rawRelayMessage("accepted");
+      } else if (ar.cause() instanceof IngestException e && e.refusedByState()) {
+        metrics.rawRelayMessage(e.status() == 409 ? "out_of_sequence" : "refused");
+      } else {
         metrics.rawRelayMessage("failed");
-        return;
       }
-      ApplyReply a = ar.result().body();
-      metrics.rawRelayMessage(a.accepted() ? "accepted" : a.status() == 409 ? "out_of_sequence" : "refused");
     });
   }
 

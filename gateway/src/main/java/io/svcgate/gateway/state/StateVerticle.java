@@ -21,6 +21,8 @@ import io.svcgate.state.NodeInfo;
 import io.svcgate.state.Path;
 import io.svcgate.state.filter.Condition;
 import io.svcgate.state.filter.Durations;
+import io.svcgate.state.filter.FilterBudget;
+import io.svcgate.state.filter.FilterBudgetException;
 import io.svcgate.state.filter.FilterSyntaxException;
 import io.svcgate.state.filter.Match;
 import io.svcgate.state.filter.PathExpression;
@@ -34,6 +36,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -63,6 +66,9 @@ public final class StateVerticle extends VerticleBase {
   private final Map<String, PendingWait> waitsById = new HashMap<>();
   private final Set<PendingWait> allWaits = new HashSet<>();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  /** Waits to re-evaluate after changes touched them, oldest first (each at most once). */
+  private final ArrayDeque<PendingWait> rechecks = new ArrayDeque<>();
+  private boolean recheckScheduled;
   private long livenessTimer = -1;
   private long snapshotTimer = -1;
   private int pendingDurable;
@@ -167,11 +173,13 @@ public final class StateVerticle extends VerticleBase {
       case GAP, AWAITING_FULL -> new ApplyReply(409, 0, node, outcome.merged(), outcome.error());
       case FAILED -> new ApplyReply(400, 0, node, outcome.merged(), outcome.error());
       case REFUSED -> new ApplyReply(403, 0, node, outcome.merged(), outcome.error());
+      case TOO_LARGE -> new ApplyReply(413, 0, node, outcome.merged(), outcome.error());
     };
     if (r.status() != 202) {
       String reason = switch (r.status()) {
         case 409 -> "out_of_sequence";
         case 403 -> "unknown_node";
+        case 413 -> "too_large";
         default -> "bad_stanza";
       };
       metrics.heartbeatRefused(reason);
@@ -336,11 +344,54 @@ public final class StateVerticle extends VerticleBase {
     if (!touched.isEmpty() && waitIndex.size() > 0) {
       long id = events.get(events.size() - 1).id();
       for (PendingWait w : waitIndex.affected(touched)) {
-        if (w.condition.test(state.document())) {
-          w.decidedAt = id;
-          finishWait(w, true);
+        w.recheckAt = id;
+        if (!w.queued) {
+          w.queued = true;
+          rechecks.add(w);
         }
       }
+      recheckWaits();
+    }
+  }
+
+  /**
+   * Re-evaluates the waits that changes touched, in order, spending at most about
+   * {@code filter.max-cost} of work in one turn of the event loop; the rest waits for
+   * the next turn (queued behind whatever arrived meanwhile), so that many waits on a
+   * busy path never hold the writer. Each evaluation has its own budget: a wait whose
+   * condition costs more is answered with a 400.
+   */
+  private void recheckWaits() {
+    long spent = 0;
+    while (!rechecks.isEmpty()) {
+      if (spent >= options.filterMaxCost()) {
+        if (!recheckScheduled) {
+          recheckScheduled = true;
+          context.runOnContext(v -> {
+            recheckScheduled = false;
+            recheckWaits();
+          });
+        }
+        return;
+      }
+      PendingWait w = rechecks.poll();
+      w.queued = false;
+      if (w.registration == null) {
+        continue; // answered or cancelled meanwhile
+      }
+      FilterBudget budget = FilterBudget.of(options.filterMaxCost());
+      try {
+        if (w.condition.test(state.document(), budget)) {
+          w.decidedAt = w.recheckAt;
+          finishWait(w, true);
+        }
+      } catch (FilterBudgetException e) {
+        failWait(w, 400, "the wait's condition can no longer be evaluated: " + e.getMessage());
+      } catch (RuntimeException e) {
+        LOG.error("evaluating the wait on {} failed", LogText.escape(w.condition), e);
+        failWait(w, 500, "internal error evaluating the condition: " + e);
+      }
+      spent += budget.spent() + 1;
     }
   }
 
@@ -376,14 +427,21 @@ public final class StateVerticle extends VerticleBase {
       msg.fail(400, e.getMessage());
       return;
     }
-    reply(msg, new StatusReply(state.lastId(), Json.bytes(matches(p))));
+    List<Match> found;
+    try {
+      found = p.select(state.document(), FilterBudget.of(options.filterMaxCost()));
+    } catch (FilterBudgetException e) {
+      msg.fail(400, e.getMessage());
+      return;
+    }
+    reply(msg, new StatusReply(state.lastId(), Json.bytes(matches(found))));
   }
 
-  private ObjectNode matches(PathExpression p) {
+  private ObjectNode matches(List<Match> found) {
     ObjectNode out = Json.NODES.objectNode();
     out.put("id", state.lastId());
     ArrayNode list = out.putArray("matches");
-    for (Match m : p.select(state.document())) {
+    for (Match m : found) {
       list.addObject().<ObjectNode>set("path", m.path().toJson()).set("value", m.value());
     }
     return out;
@@ -409,8 +467,9 @@ public final class StateVerticle extends VerticleBase {
       return;
     }
     try {
-      msg.reply(new JsonObject(Buffer.buffer(Json.bytes(matches(PathExpression.parse(filter))))));
-    } catch (FilterSyntaxException e) {
+      List<Match> found = PathExpression.parse(filter).select(state.document(), FilterBudget.of(options.filterMaxCost()));
+      msg.reply(new JsonObject(Buffer.buffer(Json.bytes(matches(found)))));
+    } catch (FilterSyntaxException | FilterBudgetException e) {
       msg.fail(400, e.getMessage());
     }
   }
@@ -442,6 +501,9 @@ public final class StateVerticle extends VerticleBase {
     WaitIndex.Registration<PendingWait> registration;
     long timer = -1;
     long decidedAt;
+    /** In {@link #rechecks}; {@link #recheckAt} is the last event that touched it. */
+    boolean queued;
+    long recheckAt;
 
     PendingWait(String wid, Condition condition, Message<?> msg, boolean publicReply) {
       this.wid = wid;
@@ -475,7 +537,14 @@ public final class StateVerticle extends VerticleBase {
   private void startWait(String wid, Condition c, long timeoutMs, Message<?> msg, boolean publicReply) {
     PendingWait w = new PendingWait(wid, c, msg, publicReply);
     w.decidedAt = state.lastId();
-    if (c.test(state.document())) {
+    boolean holds;
+    try {
+      holds = c.test(state.document(), FilterBudget.of(options.filterMaxCost()));
+    } catch (FilterBudgetException e) {
+      msg.fail(400, e.getMessage());
+      return;
+    }
+    if (holds) {
       finishWait(w, true);
       return;
     }
@@ -522,6 +591,13 @@ public final class StateVerticle extends VerticleBase {
       waitsById.remove(w.wid);
     }
     allWaits.remove(w);
+  }
+
+  /** Answers a pending wait with an error (400: its condition now costs more than a filter may). */
+  private void failWait(PendingWait w, int status, String why) {
+    release(w);
+    metrics.waitFinished(false, System.nanoTime() - w.startNanos);
+    w.msg.fail(status, why);
   }
 
   private void finishWait(PendingWait w, boolean satisfied) {
@@ -597,10 +673,12 @@ public final class StateVerticle extends VerticleBase {
    *
    * @param snapshotEvery    events between two state snapshots
    * @param snapshotInterval longest time between two snapshots while the state changes (zero: none by time)
+   * @param filterMaxCost    work one evaluation of a filter or condition may do ({@link FilterBudget}), and
+   *                         about the most that re-evaluating waits does in one turn of the event loop
    */
   public record StateOptions(String nodename, Duration hbTimeout, Duration waitMax, int maxWaits,
                              int maxPendingDurable, long snapshotEvery, Duration snapshotInterval,
-                             boolean publishJson) {
+                             boolean publishJson, long filterMaxCost) {
   }
 
   /** For tests: the reason label of an invalid message. */

@@ -217,6 +217,10 @@ class RawListenerTest {
     assertThat(om.request("blacklist_clear", "POST", null).getInteger("status")).isEqualTo(501);
     assertThat(om.request("daemon_status", "POST", null).getInteger("status")).isEqualTo(501);
     assertThat(om.request("[1]").getInteger("status")).isEqualTo(400);
+    // the right secret around something that is not JSON: a bad request, not a decrypt failure
+    assertThat(om.request("not json").getInteger("status")).isEqualTo(400);
+    assertThat(rejected("bad_request")).isEqualTo(2);
+    assertThat(rejected("decrypt")).isEqualTo(1);
 
     // closed before the NUL; silent past raw.read-timeout; over raw.max-frame
     try (Socket s = om.connect()) {

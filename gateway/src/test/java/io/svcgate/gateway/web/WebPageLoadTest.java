@@ -65,6 +65,17 @@ class WebPageLoadTest {
     return gw.get("/health").bodyAsJsonObject().getLong("last_id");
   }
 
+  /** Chromium's own counters of the page's main thread (seconds), by name. */
+  @SuppressWarnings("unchecked")
+  static Map<String, Double> metrics() {
+    Map<String, Object> r = driver.executeCdpCommand("Performance.getMetrics", Map.of());
+    Map<String, Double> out = new java.util.HashMap<>();
+    for (Map<String, Object> m : (List<Map<String, Object>>) r.get("metrics")) {
+      out.put((String) m.get("name"), ((Number) m.get("value")).doubleValue());
+    }
+    return out;
+  }
+
   static Object js(String script) {
     return ((JavascriptExecutor) driver).executeScript(script);
   }
@@ -90,6 +101,8 @@ class WebPageLoadTest {
     wait.until(d -> d.findElements(By.cssSelector("#grid thead th[data-node]")).size() == NODES);
     wait.until(d -> d.findElements(By.cssSelector("#grid tbody tr")).size() == SERVICES);
 
+    driver.executeCdpCommand("Performance.enable", Map.of());
+    Map<String, Double> before = metrics();
     long firstId = lastId();
     long t0 = System.nanoTime();
     List<Long> lags = new ArrayList<>();
@@ -103,6 +116,12 @@ class WebPageLoadTest {
       lags.add((System.nanoTime() - start) / 1_000_000);
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
+    Map<String, Double> after = metrics();
+    String renderer = String.format("script %.0f ms, style %.0f ms, layout %.0f ms, all tasks %.0f ms",
+        1000 * (after.get("ScriptDuration") - before.get("ScriptDuration")),
+        1000 * (after.get("RecalcStyleDuration") - before.get("RecalcStyleDuration")),
+        1000 * (after.get("LayoutDuration") - before.get("LayoutDuration")),
+        1000 * (after.get("TaskDuration") - before.get("TaskDuration")));
     long events = lastId() - firstId;
     assertThat(num("return svcgate.gaps;")).isZero();
     assertThat(num("return svcgate.duplicates;")).isZero();
@@ -128,10 +147,11 @@ class WebPageLoadTest {
 
     String report = String.format("web page under load: %d nodes x %d services, %d events in %.1f s (%.0f events/s); "
             + "time for the page to reach the gateway's last id, per round (ms): %s; frames drawn: %d; "
-            + "page time reading and applying the stream: %d ms, drawing: %d ms (grid %d, feed %d); cells checked: %d; load average: %s%n",
+            + "page time reading and applying the stream: %d ms, drawing: %d ms (grid %d, feed %d); "
+            + "the renderer's main thread meanwhile: %s; cells checked: %d; load average: %s%n",
         NODES, SERVICES, events, seconds, events / seconds, lags, num("return svcgate.frames;"),
         num("return Math.round(svcgate.readMs);"), num("return Math.round(svcgate.drawMs);"),
-        num("return Math.round(svcgate.gridMs);"), num("return Math.round(svcgate.feedMs);"), checked,
+        num("return Math.round(svcgate.gridMs);"), num("return Math.round(svcgate.feedMs);"), renderer, checked,
         Files.readString(Path.of("/proc/loadavg")).trim());
     System.out.print(report);
     Files.createDirectories(Browser.SCREENSHOTS);
