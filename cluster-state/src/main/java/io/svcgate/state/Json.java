@@ -3,6 +3,7 @@ package io.svcgate.state;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -51,14 +52,36 @@ public final class Json {
   private Json() {
   }
 
-  /** Parses bytes into a tree; throws {@link JsonProcessingException} on anything that is not one JSON value. */
+  /**
+   * Parses bytes into a tree; throws {@link JsonProcessingException} on anything that
+   * is not one JSON value, and a {@link StreamConstraintsException} on a number whose
+   * exponent no decimal can hold (such as {@code 1e+3111111111111}).
+   */
   public static JsonNode parse(byte[] json) throws IOException {
-    return MAPPER.readTree(json);
+    try {
+      return MAPPER.readTree(json);
+    } catch (NumberFormatException e) {
+      throw numberOutOfRange(e);
+    }
   }
 
-  /** Parses a string into a tree; throws {@link JsonProcessingException} on anything that is not one JSON value. */
+  /** Parses a string into a tree; throws as {@link #parse(byte[])} does. */
   public static JsonNode parse(String json) throws JsonProcessingException {
-    return MAPPER.readTree(json);
+    try {
+      return MAPPER.readTree(json);
+    } catch (NumberFormatException e) {
+      throw numberOutOfRange(e);
+    }
+  }
+
+  // Jackson reads a number's exponent into an int when it builds the BigDecimal and
+  // throws a plain NumberFormatException beyond it: that is a size limit of the input.
+  private static StreamConstraintsException numberOutOfRange(NumberFormatException e) {
+    String m = e.getMessage() == null ? "" : e.getMessage();
+    int cut = m.indexOf('"', m.indexOf('"') + 1);
+    String value = cut > 0 ? m.substring(m.indexOf('"') + 1, Math.min(cut, m.indexOf('"') + 41)) : "";
+    return new StreamConstraintsException("number " + (value.isEmpty() ? "" : value + (cut - m.indexOf('"') > 41 ? "… " : " "))
+        + "is out of range: its exponent is too large");
   }
 
   /** Compact UTF-8 bytes of a tree. */

@@ -68,7 +68,8 @@ class LivenessAndAuthTest {
     if (token != null) {
       req.putHeader("Authorization", "Bearer " + token);
     }
-    return (body == null ? req.send() : req.sendBuffer(body)).await(30, TimeUnit.SECONDS);
+    return (body == null ? req.send() : req.putHeader("content-type", "application/json").sendBuffer(body))
+        .await(30, TimeUnit.SECONDS);
   }
 
   @Test

@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
 /**
  * Entry point of the {@code svcgate} and {@code om} launchers: {@code serve} runs
  * the gateway; {@code node events|wait|ls} and {@code daemon status} are clients
- * of a running gateway (cli.md, docs/cli.md).
+ * of a running gateway (docs/cli.md).
  *
  * <p>Exit codes of the client commands: 0 done, 1 a wait timed out, 2 bad
  * arguments (with a short usage or the precise message), 3 the gateway is

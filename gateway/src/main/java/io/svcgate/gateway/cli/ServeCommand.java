@@ -39,7 +39,9 @@ public final class ServeCommand implements Callable<Integer> {
   Integer jmxPort;
   @Option(names = "--bridge-port", paramLabel = "P", description = "open the TCP event-bus bridge on this port")
   Integer bridgePort;
-  @Option(names = "--raw-port", paramLabel = "P", hidden = true, description = "OpenSVC raw listener port (not available yet)")
+  @Option(names = "--raw-port", paramLabel = "P",
+      description = "open the OpenSVC raw listener (om clients, relay heartbeat) on this port; OpenSVC's own is 1214. "
+          + "Needs the cluster secret in the config file, SVCGATE_CLUSTER_SECRET or cluster.secret-file (docs/opensvc.md)")
   Integer rawPort;
   @Option(names = "--cluster", description = "join a Vert.x cluster (Hazelcast)")
   boolean cluster;
@@ -65,10 +67,7 @@ public final class ServeCommand implements Callable<Integer> {
     put(flags, ConfigKey.CLUSTER_HOST, clusterHost);
     put(flags, ConfigKey.CLUSTER_PORT, clusterPort);
     put(flags, ConfigKey.CLUSTER_MEMBERS, clusterMembers);
-    if (rawPort != null) {
-      System.err.println(Main.program() + ": --raw-port: the OpenSVC raw listener is not available in this version");
-      return 2;
-    }
+    put(flags, ConfigKey.RAW_PORT, rawPort);
     for (Path f : new Path[] {defaultsFile, configFile}) {
       if (f != null && !Files.isReadable(f)) {
         System.err.println(Main.program() + ": cannot read config file " + f);

@@ -1,5 +1,6 @@
 package io.svcgate.gateway.http;
 
+import io.svcgate.state.HeartbeatMessage;
 import java.time.Duration;
 import java.util.Map;
 
@@ -19,9 +20,11 @@ import java.util.Map;
  * @param maxSubscribers  stream subscribers and event waits at once on this verticle
  * @param tlsCert         PEM certificate file, or null
  * @param tlsKey          PEM key file, or null
+ * @param streamStall     how long a stream's client may take nothing before it is ended
+ * @param limits          the bounds of one heartbeat message and of a batch
  */
 public record HttpOptions(String host, int port, long maxBody, Map<String, String> tokens,
                           boolean openHealth, boolean openMetrics, Duration waitMax,
                           int streamEvents, long streamBytes, Duration bookmark, int maxSubscribers,
-                          String tlsCert, String tlsKey) {
+                          String tlsCert, String tlsKey, Duration streamStall, HeartbeatMessage.Limits limits) {
 }

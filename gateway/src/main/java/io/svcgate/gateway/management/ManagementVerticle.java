@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The gateway's management face, as one verticle: registers the svcgate MBeans on the
- * platform MBeanServer (jmx-metrics.md), follows {@link Addresses#EVENT_FEED} to emit JMX
+ * platform MBeanServer (docs/jmx.md), follows {@link Addresses#EVENT_FEED} to emit JMX
  * notifications and keep the node beans in step with the nodes, opens remote JMX when
  * {@code jmx.port} is set, and binds the JVM, history and hooks meters. Stopping it
  * (undeploying, or closing Vert.x) unregisters every bean it registered and closes

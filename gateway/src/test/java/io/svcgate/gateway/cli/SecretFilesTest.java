@@ -114,4 +114,15 @@ class SecretFilesTest {
     GatewayConfig c = GatewayConfig.load(config("jmx: {password-file: " + f + "}"), Map.of(), Map.of());
     assertThat(c.string(ConfigKey.JMX_PASSWORD_FILE)).isEqualTo(f.toString());
   }
+
+  @Test
+  void theOpenSvcSecretsComeFromFilesAndAreMasked() throws Exception {
+    Path cluster = write("cluster", "0123456789abcdef0123456789abcdef\n");
+    Path relay = write("relay", "relay-secret-of-24-bytes\n");
+    GatewayConfig c = GatewayConfig.load(config("cluster: {secret-file: " + cluster + "}"),
+        Map.of("SVCGATE_RELAY_SECRET_FILE", relay.toString()), Map.of());
+    assertThat(c.string(ConfigKey.CLUSTER_SECRET)).isEqualTo("0123456789abcdef0123456789abcdef");
+    assertThat(c.string(ConfigKey.RELAY_SECRET)).isEqualTo("relay-secret-of-24-bytes");
+    assertThat(c.describe()).containsEntry("cluster.secret", "***").containsEntry("relay.secret", "***");
+  }
 }

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code GET /metrics} after a known ingest: the spec's names, labels and values. */
+/** {@code GET /metrics} after a known ingest: the names, labels and values of docs/metrics.md. */
 @Timeout(90)
 class MetricsTest {
 
