@@ -40,11 +40,13 @@ RUN chmod 0755 /opt/svcgate/bin/*
 # Configuration by environment: every key has a SVCGATE_… variable (docs/configuration.md).
 # Inside a container the gateway must listen on every interface to be reachable
 # through a published port. HTTP without auth.tokens is then open to whoever
-# reaches that port: publish it on 127.0.0.1 only, or set SVCGATE_AUTH_TOKENS
-# (docs/security.md).
+# reaches that port (SVCGATE_AUTH_OPEN=true says so on purpose, and the gateway
+# logs it as an error at start): publish it on 127.0.0.1 only, or set
+# SVCGATE_AUTH_TOKENS (docs/security.md).
 ENV PATH=/opt/svcgate/bin:$PATH \
     SVCGATE_DATA=/data \
     SVCGATE_HTTP_HOST=0.0.0.0 \
+    SVCGATE_AUTH_OPEN=true \
     SVCGATE_HTTP_PORT=1215 \
     SVCGATE_JMX_HOST=0.0.0.0 \
     SVCGATE_BRIDGE_HOST=0.0.0.0 \

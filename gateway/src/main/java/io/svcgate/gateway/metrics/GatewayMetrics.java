@@ -55,6 +55,7 @@ public final class GatewayMetrics implements AutoCloseable {
 
   public static final String HEARTBEATS_RECEIVED = "svcgate.heartbeats.received";
   public static final String HEARTBEATS_REJECTED = "svcgate.heartbeats.rejected";
+  public static final String HTTP_REFUSED = "svcgate.http.refused";
   public static final String PATCHES_APPLIED = "svcgate.patches.applied";
   public static final String RESYNCS = "svcgate.resyncs";
   public static final String EVENTS_EMITTED = "svcgate.events.emitted";
@@ -247,6 +248,18 @@ public final class GatewayMetrics implements AutoCloseable {
   }
 
   /** A heartbeat message rejected; {@code reason} is a label of a fixed set. */
+  /**
+   * An HTTP request refused before any route ran, by reason: {@code unauthorized}
+   * (401), {@code unauthorized_delayed} (a 401 held back because its source failed
+   * repeatedly), {@code host} (a Host not the gateway's), {@code origin} (a
+   * cross-origin request not configured), {@code client_limit} (429),
+   * {@code timeout} (an idle or slow connection closed, a 408).
+   */
+  public void httpRefused(String reason) {
+    counter(HTTP_REFUSED, "HTTP requests and connections refused by the access checks and limits, by reason",
+        "reason", reason).increment();
+  }
+
   public void heartbeatRejected(String reason) {
     heartbeatsRejected.increment();
     counter(HEARTBEATS_REJECTED, "heartbeat messages rejected, by reason", "reason", reason).increment();
