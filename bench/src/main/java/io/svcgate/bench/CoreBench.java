@@ -32,7 +32,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The core on one thread (performance.md P1 and what it is made of), with the
+ * The core on one thread (docs/benchmarks.md P1 and what it is made of), with the
  * simulator's workload: 50 nodes × 20 services.
  *
  * <ul>

@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.LoggerFactory;
 
 /**
- * The load driver of performance.md: runs scenarios P2–P8 against a gateway
+ * The load driver of docs/benchmarks.md: runs scenarios P2–P8 against a gateway
  * started in this JVM (or, for the HTTP scenarios, one given with
  * {@code --target}), each {@code --runs} times, and prints one table: figure,
  * median of the runs, goal, met or not.

@@ -36,7 +36,13 @@ public record ApplyOutcome(Status status, String nodename, List<Event> events, l
     /** The sender needs a full; its patches are dropped until one arrives. */
     AWAITING_FULL,
     /** The sender is not in the configured {@code cluster.nodes}: nothing done. */
-    REFUSED
+    REFUSED,
+    /**
+     * The change would make the sender's node data larger than its bound
+     * ({@code ingest.max-node-keys}): that generation was not applied and the sender
+     * now needs a full.
+     */
+    TOO_LARGE
   }
 
   public ApplyOutcome {

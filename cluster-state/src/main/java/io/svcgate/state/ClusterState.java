@@ -19,8 +19,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The merged cluster-state document (model.md §1), the per-sender generations and
- * the sequencing rules (model.md §2), and the event counter (model.md §3).
+ * The merged cluster-state document (docs/model.md §1), the per-sender generations and
+ * the sequencing rules (docs/model.md §2), and the event counter (docs/model.md §3).
  *
  * <p>Every change goes through this object and yields events with the next ids
  * (consecutive, no gaps); the caller appends them to the history and publishes
@@ -39,12 +39,17 @@ import java.util.Set;
  */
 public final class ClusterState {
 
+  /** The default bound of one node's data: keys and list elements at every level. */
+  public static final long DEFAULT_MAX_NODE_KEYS = 100_000;
+
   /** Version of the {@link #snapshot()} format. */
   public static final int SNAPSHOT_FORMAT = 1;
 
   private static final Path MONITOR_NODES = Path.of("monitor", "nodes");
   private static final Path CLUSTER_NODES = Path.of("cluster", "nodes");
   private static final int NODE_DEPTH = 3;
+  /** How many nodes not known the ask-full pacing remembers. */
+  private static final int MAX_STRANGERS = 4096;
 
   private final String gatewayNodename;
   private final String clusterName;
@@ -54,10 +59,20 @@ public final class ClusterState {
   private final double started;
   private final DerivedState derived;
   private final double askFullInterval;
+  private final long maxNodeKeys;
 
   private final ObjectNode document;
   private final DocumentEdit edit;
   private final Map<String, NodeBook> books = new LinkedHashMap<>();
+  /** Nodes whose merged generation changed (or which joined or were forgotten) since the last drain. */
+  private final Set<String> generationChanges = new LinkedHashSet<>();
+  /** When an ask-full was last due for each node not known whose patches are rejected; the least recent go first. */
+  private final Map<String, Double> strangerAsks = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Double> eldest) {
+      return size() > MAX_STRANGERS;
+    }
+  };
   private long lastId;
   private String lastDerivedError;
   private long derivedErrors;
@@ -78,6 +93,8 @@ public final class ClusterState {
     long ignoredFulls;
     long resyncs;
     long skippedGenerations;
+    /** Values in the node's data, itself included ({@link DocumentEdit#size}); -1 until counted. */
+    long keys = -1;
 
     NodeBook(String nodename) {
       this.nodename = nodename;
@@ -94,6 +111,7 @@ public final class ClusterState {
     this.started = b.started;
     this.derived = b.derived;
     this.askFullInterval = b.askFullInterval;
+    this.maxNodeKeys = b.maxNodeKeys;
     this.document = document;
     this.edit = new DocumentEdit(document);
     this.lastId = lastId;
@@ -127,6 +145,7 @@ public final class ClusterState {
     private long lastId;
     private DerivedState derived;
     private double askFullInterval = 1.0;
+    private long maxNodeKeys = DEFAULT_MAX_NODE_KEYS;
 
     private Builder() {
     }
@@ -146,7 +165,7 @@ public final class ClusterState {
     /**
      * The configured {@code cluster.nodes}: only these nodes are heard. Empty
      * (the default): any node is heard and {@code cluster.nodes} lists the nodes
-     * in the order they were first heard.
+     * in the order a first message of theirs applied (a rejected message adds no node).
      */
     public Builder nodes(List<String> configured) {
       this.nodes = List.copyOf(configured);
@@ -177,6 +196,19 @@ public final class ClusterState {
     /** The derived parts (service aggregates) to keep up to date; none by default. */
     public Builder derivedState(DerivedState derived) {
       this.derived = derived;
+      return this;
+    }
+
+    /**
+     * The most keys and list elements one node's data may hold, at every level
+     * (ingest.max-node-keys); default {@link #DEFAULT_MAX_NODE_KEYS}. A full, patch or
+     * ping that would make it larger is not applied ({@link ApplyOutcome.Status#TOO_LARGE}).
+     */
+    public Builder maxNodeKeys(long keys) {
+      if (keys < 1) {
+        throw new IllegalArgumentException("maxNodeKeys must be at least 1, got " + keys);
+      }
+      this.maxNodeKeys = keys;
       return this;
     }
 
@@ -314,7 +346,7 @@ public final class ClusterState {
     return configuredNodes;
   }
 
-  /** One row per node heard (in the order first heard), at this moment. */
+  /** One row per node known (in the order a first message of theirs applied), at this moment. */
   public Collection<NodeInfo> nodes() {
     List<NodeInfo> out = new ArrayList<>(books.size());
     for (NodeBook b : books.values()) {
@@ -348,7 +380,11 @@ public final class ClusterState {
   // ---------------------------------------------------------------- heartbeats
 
   /**
-   * Applies one heartbeat message by the rules of model.md §2.
+   * Applies one heartbeat message by the rules of docs/model.md §2. A message that is
+   * rejected before anything of it applied changes neither the document nor the
+   * history: the sender joins the known nodes
+   * (and a learned {@code cluster.nodes}) and a stale sender is heard again only
+   * when a message of it applies.
    *
    * @param now the gateway's clock, epoch seconds (the events' {@code ts})
    */
@@ -362,21 +398,14 @@ public final class ClusterState {
           "node " + n + " is not in the configured cluster.nodes " + configuredNodes, false, null);
     }
     List<Event> events = new ArrayList<>(2);
-    Progress p = new Progress(events);
     NodeBook b = books.get(n);
-    if (b == null) {
-      b = new NodeBook(n);
-      books.put(n, b);
-      if (configuredSet.isEmpty() && !contains(clusterNodes(), n)) {
-        Stanza s = Stanza.set(CLUSTER_NODES.child(clusterNodes().size()), Json.NODES.textNode(n));
-        events.add(mustApply(List.of(s), gatewayNodename, now));
-        p.paths.add(s.path());
-      }
-    } else if (!b.beating) {
-      events.add(liveness(b, true, now));
-      p.livenessChanged = true;
+    // a node never heard gets a book of its own only when a message of it applies (admit)
+    Progress p = new Progress(events, b == null ? new NodeBook(n) : b, b == null);
+    b = p.book;
+    long mergedBefore = b.merged;
+    if (!p.joining) {
+      b.lastSeen = now;
     }
-    b.lastSeen = now;
     if (msg instanceof HeartbeatMessage.Full f) {
       b.heartbeats++;
       applyFull(b, f, now, p);
@@ -388,25 +417,75 @@ public final class ClusterState {
       applyPing(b, ping, now, p);
     } else if (msg instanceof HeartbeatMessage.NodeEvent ev) {
       b.nodeEvents++;
+      admit(p, now);
       events.add(Event.event(++lastId, now, n, ev.data()));
       p.status = Status.APPLIED;
     }
+    if (p.status == Status.APPLIED || p.status == Status.IGNORED_STALE) {
+      admit(p, now);
+    }
+    if (p.joining && !p.admitted) {
+      // rejected: the node stays unknown, only the pace of its ask-full requests is kept
+      if (p.askFull) {
+        strangerAsks.put(n, now);
+      }
+      return new ApplyOutcome(p.status, n, events, 0, p.error, p.askFull, null);
+    }
+    if (b.merged != mergedBefore || p.joining) {
+      generationChanges.add(n);
+    }
     String derivedError = p.paths.isEmpty() && !p.livenessChanged ? null
         : runDerived(Set.of(n), p.paths, false, now, events);
-    return new ApplyOutcome(p.status, n, events, b.merged, p.error, p.askFull, derivedError);
+    return new ApplyOutcome(p.tooLarge ? Status.TOO_LARGE : p.status, n, events, b.merged, p.error, p.askFull,
+        derivedError);
+  }
+
+  /**
+   * Makes the sender of a message that applies a known node, before its first event:
+   * a node never heard gets its row (and, when nodes are learned, its
+   * {@code cluster.nodes} entry, as a gateway patch event); a stale node is heard
+   * again ({@code hb_beating}). A rejected message never gets here, so it changes
+   * neither the document nor the history. Once per message.
+   */
+  private void admit(Progress p, double now) {
+    if (p.admitted) {
+      return;
+    }
+    p.admitted = true;
+    NodeBook b = p.book;
+    if (p.joining) {
+      books.put(b.nodename, b);
+      strangerAsks.remove(b.nodename);
+      b.lastSeen = now;
+      if (configuredSet.isEmpty() && !contains(clusterNodes(), b.nodename)) {
+        Stanza s = Stanza.set(CLUSTER_NODES.child(clusterNodes().size()), Json.NODES.textNode(b.nodename));
+        p.events.add(mustApply(List.of(s), gatewayNodename, now));
+        p.paths.add(s.path());
+      }
+    } else if (!b.beating) {
+      p.events.add(liveness(b, true, now));
+      p.livenessChanged = true;
+    }
   }
 
   /** What one message did so far. */
   private static final class Progress {
     final List<Event> events;
+    final NodeBook book;
+    /** The sender was never heard (or was forgotten): its book is not in {@code books} until admitted. */
+    final boolean joining;
+    boolean admitted;
     Status status = Status.APPLIED;
     String error;
     boolean askFull;
     boolean livenessChanged;
+    boolean tooLarge;
     final List<Path> paths = new ArrayList<>();
 
-    Progress(List<Event> events) {
+    Progress(List<Event> events, NodeBook book, boolean joining) {
       this.events = events;
+      this.book = book;
+      this.joining = joining;
     }
   }
 
@@ -439,6 +518,9 @@ public final class ClusterState {
     if (b.needsFull || b.merged == 0) {
       p.status = Status.AWAITING_FULL;
       p.error = "node " + b.nodename + " awaits a full; patch dropped";
+      if (p.joining) {
+        b.lastAsk = strangerAsks.getOrDefault(b.nodename, Double.NEGATIVE_INFINITY);
+      }
       if (now - b.lastAsk >= askFullInterval) {
         b.lastAsk = now;
         p.askFull = true;
@@ -550,7 +632,19 @@ public final class ClusterState {
         return (stanzas.size() > 1 ? "stanza " + i + ": " : "") + e.getMessage();
       }
     }
+    NodeBook book = books.get(nodename);
+    if (book != null) {
+      long keys = book.keys >= 0 ? book.keys + edit.sizeChange() : DocumentEdit.size(nodesObject().get(nodename));
+      if (keys > maxNodeKeys) {
+        edit.rollback();
+        p.tooLarge = true;
+        return "the node data would hold " + keys + " keys and list elements, more than " + maxNodeKeys
+            + " (ingest.max-node-keys)";
+      }
+      book.keys = keys;
+    }
     edit.commit();
+    admit(p, now);
     p.events.add(Event.patch(++lastId, now, nodename, stanzas, new String(hints)));
     for (Stanza s : stanzas) {
       p.paths.add(s.path());
@@ -753,6 +847,9 @@ public final class ClusterState {
    */
   public List<Event> forget(String nodename, double now) {
     NodeBook b = books.remove(nodename);
+    if (b != null) {
+      generationChanges.add(nodename);
+    }
     boolean hasData = nodesObject().has(nodename);
     int idx = -1;
     if (configuredSet.isEmpty()) {
@@ -799,10 +896,59 @@ public final class ClusterState {
     if (b == null) {
       return false;
     }
+    if (b.merged != 0) {
+      generationChanges.add(nodename);
+    }
     b.merged = 0;
     b.needsFull = true;
     b.resyncs++;
     return true;
+  }
+
+  /**
+   * A node's merged generation as it must be kept with the events of the same change,
+   * so a restart recovers it exactly ({@link #recoverGenerations}).
+   *
+   * @param nodename  the node
+   * @param merged    its merged generation (0: it needs a full)
+   * @param forgotten the node was forgotten: nothing is to be kept of it
+   */
+  public record GenerationChange(String nodename, long merged, boolean forgotten) {
+  }
+
+  /**
+   * The merged generations changed since the last call (of nodes that joined, moved
+   * on, were reset to need a full, or were forgotten), one per node, and forgets them.
+   * The gateway writes them in the same atomic batch as the events of the same
+   * change, so a crash keeps both or neither. Replay and recovery record none.
+   */
+  public List<GenerationChange> drainGenerationChanges() {
+    if (generationChanges.isEmpty()) {
+      return List.of();
+    }
+    List<GenerationChange> out = new ArrayList<>(generationChanges.size());
+    for (String n : generationChanges) {
+      NodeBook b = books.get(n);
+      out.add(b == null ? new GenerationChange(n, 0, true) : new GenerationChange(n, b.merged, false));
+    }
+    generationChanges.clear();
+    return out;
+  }
+
+  /**
+   * Sets the merged generations kept with the history (the latest
+   * {@link GenerationChange} of each node), after {@link #restore} and
+   * {@link #replay}: they are as recent as the last event, so they replace what the
+   * snapshot and the replay could tell. A node with no stored generation keeps what
+   * they told (a history written before generations were stored). A node known to
+   * the store but not to the state gets its row.
+   */
+  public void recoverGenerations(Map<String, Long> stored) {
+    stored.forEach((n, merged) -> {
+      NodeBook b = books.computeIfAbsent(n, NodeBook::new);
+      b.merged = merged;
+      b.needsFull = merged == 0;
+    });
   }
 
   // ---------------------------------------------------------------- snapshot, replay
@@ -834,9 +980,9 @@ public final class ClusterState {
    * {@link #restore}): its stanzas go into the document, {@link #lastId()}
    * becomes its id, and the bookkeeping follows where the event tells it:
    * a node's own patch makes it known, seen at the event's time, and needing a
-   * full (a patch event does not say which generation it was, so the merged
-   * generation cannot be recovered: the node's next full re-syncs it, and its
-   * diff is empty when nothing was lost); {@code hb_stale} / {@code hb_beating} set
+   * full (a patch event does not say which generation it was: the gateway stores
+   * the generations beside the events and sets them after the replay with
+   * {@link #recoverGenerations}); {@code hb_stale} / {@code hb_beating} set
    * the liveness; {@code forget_peer} drops the node; a node event makes the node
    * known and seen. Counters are not replayed. The {@link DerivedState} is not
    * called: its changes are in the history too.

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The stanzas that turn one JSON value into another (model.md §3: a full is
+ * The stanzas that turn one JSON value into another (docs/model.md §3: a full is
  * emitted as the diff between the old and the new node data).
  *
  * <p>Objects are compared member by member (deleted members first, in the old

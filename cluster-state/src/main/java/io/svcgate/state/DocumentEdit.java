@@ -41,6 +41,8 @@ final class DocumentEdit {
 
   private final ObjectNode root;
   private final List<Undo> undo = new ArrayList<>();
+  /** Values added minus values removed by the edits since the last commit or rollback. */
+  private long sizeChange;
 
   DocumentEdit(ObjectNode root) {
     this.root = root;
@@ -106,10 +108,12 @@ final class DocumentEdit {
         }
         JsonNode old = o.remove(k);
         undo.add(new Undo(UndoKind.OBJ_REMOVED, o, k, pos, old));
+        sizeChange -= size(old);
         return REMOVE;
       }
       JsonNode old = o.replace(k, value);
       undo.add(new Undo(old == null ? UndoKind.OBJ_ADDED : UndoKind.OBJ_REPLACED, o, k, -1, old));
+      sizeChange += size(value) - size(old);
       return old == null ? ADD : REPLACE;
     }
     int idx = (Integer) last;
@@ -124,16 +128,19 @@ final class DocumentEdit {
       }
       JsonNode old = a.remove(idx);
       undo.add(new Undo(UndoKind.ARR_REMOVED, a, null, idx, old));
+      sizeChange -= size(old);
       return REMOVE;
     }
     if (idx < a.size()) {
       JsonNode old = a.set(idx, value);
       undo.add(new Undo(UndoKind.ARR_REPLACED, a, null, idx, old));
+      sizeChange += size(value) - size(old);
       return REPLACE;
     }
     if (idx == a.size()) {
       a.add(value);
       undo.add(new Undo(UndoKind.ARR_APPENDED, a, null, idx, null));
+      sizeChange += size(value);
       return ADD;
     }
     throw fail(s, relFrom, "index " + idx + " is beyond the end of the list at " + where(p, n - 1, relFrom)
@@ -155,11 +162,36 @@ final class DocumentEdit {
       }
     }
     undo.clear();
+    sizeChange = 0;
   }
 
   /** Forgets the undo log: what was applied stays. */
   void commit() {
     undo.clear();
+    sizeChange = 0;
+  }
+
+  /**
+   * How many values (object members and list elements, at every level, each
+   * set or removed value counting itself) the edits since the last commit or
+   * rollback added, minus those they removed.
+   */
+  long sizeChange() {
+    return sizeChange;
+  }
+
+  /** The values of a tree, itself included; 0 for none. */
+  static long size(JsonNode v) {
+    if (v == null) {
+      return 0;
+    }
+    long n = 1;
+    if (v.isContainerNode()) {
+      for (JsonNode c : v) {
+        n += size(c);
+      }
+    }
+    return n;
   }
 
   private static int position(ObjectNode o, String key) {

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One event envelope (model.md §3): {@code {"id", "ts", "nodename", "kind", "data"}}.
+ * One event envelope (docs/model.md §3): {@code {"id", "ts", "nodename", "kind", "data"}}.
  *
  * <p>Immutable and thread-safe. The envelope is serialized once, when the event is
  * made; every subscriber, the history and the store share {@link #json()}. Nobody

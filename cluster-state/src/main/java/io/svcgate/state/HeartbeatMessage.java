@@ -12,7 +12,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * A validated heartbeat message from a node (model.md §2): {@link Full},
+ * A validated heartbeat message from a node (docs/model.md §2): {@link Full},
  * {@link Patch}, {@link Ping} or {@link NodeEvent}.
  *
  * <p>Immutable by contract: the JSON values inside (node data, stanza values,
@@ -37,12 +37,44 @@ public sealed interface HeartbeatMessage
   ObjectNode toJson();
 
   /**
-   * Parses and validates one message.
+   * How large one message may be, beyond the fixed JSON bounds (nesting, string
+   * length): checked while parsing, so that no message can hold the state's single
+   * writer for long (docs/security.md, "One message cannot hold the writer").
+   *
+   * @param maxKeys    object members and list elements in the whole message, at every
+   *                   level (a full's data, stanza values, the stanzas themselves)
+   * @param maxStanzas stanzas (or RFC 6902 operations) in one patch generation
+   * @param maxBatch   messages in one JSON array (a batch posted at once)
+   */
+  record Limits(int maxKeys, int maxStanzas, int maxBatch) {
+
+    /** The defaults: the defaults of ingest.max-keys, ingest.max-stanzas and ingest.max-batch. */
+    public static final Limits DEFAULTS = new Limits(100_000, 10_000, 1_000);
+
+    public Limits {
+      if (maxKeys < 1 || maxStanzas < 1 || maxBatch < 1) {
+        throw new IllegalArgumentException("message limits must be at least 1, got keys " + maxKeys + ", stanzas "
+            + maxStanzas + ", batch " + maxBatch);
+      }
+    }
+  }
+
+  /**
+   * Parses and validates one message, within {@link Limits#DEFAULTS}.
    *
    * @throws InvalidMessageException with a reason label and a precise message
    */
   static HeartbeatMessage parse(byte[] json) {
-    return MessageParser.parse(json);
+    return MessageParser.parse(json, Limits.DEFAULTS);
+  }
+
+  /**
+   * Parses and validates one message within {@code limits}.
+   *
+   * @throws InvalidMessageException with a reason label and a precise message
+   */
+  static HeartbeatMessage parse(byte[] json, Limits limits) {
+    return MessageParser.parse(json, limits);
   }
 
   /**
@@ -53,7 +85,16 @@ public sealed interface HeartbeatMessage
    * @throws InvalidMessageException with a reason label and a precise message
    */
   static HeartbeatMessage parse(JsonNode json) {
-    return MessageParser.parse(json);
+    return MessageParser.parse(json, Limits.DEFAULTS);
+  }
+
+  /**
+   * As {@link #parse(JsonNode)}, within {@code limits}.
+   *
+   * @throws InvalidMessageException with a reason label and a precise message
+   */
+  static HeartbeatMessage parse(JsonNode json, Limits limits) {
+    return MessageParser.parse(json, limits);
   }
 
   /**
@@ -158,7 +199,7 @@ public sealed interface HeartbeatMessage
   }
 
   /**
-   * {@code kind: "event"}: a node daemon event (model.md §4), not merged into the state.
+   * {@code kind: "event"}: a node daemon event (docs/model.md §4), not merged into the state.
    *
    * @param data the event data: a string {@code id}; {@code path} added from
    *             {@code svcname} when only the latter was sent

@@ -3,7 +3,7 @@ package io.svcgate.state;
 import java.util.Objects;
 
 /**
- * A heartbeat message that is not valid (model.md §2 rule 6): it changes nothing
+ * A heartbeat message that is not valid (docs/model.md §2 rule 6): it changes nothing
  * and goes back to its sender with {@link #getMessage()}, and is counted by
  * {@link #reason()}.
  *
@@ -61,10 +61,20 @@ public final class InvalidMessageException extends RuntimeException {
   }
 
   private final Reason reason;
+  private final int httpStatus;
 
   public InvalidMessageException(Reason reason, String message) {
+    this(reason, message, 400);
+  }
+
+  /**
+   * @param httpStatus the HTTP status that answers it: 413 for a message over one of the
+   *                   configured bounds (ingest.max-keys, ingest.max-stanzas), else 400
+   */
+  public InvalidMessageException(Reason reason, String message, int httpStatus) {
     super(Objects.requireNonNull(message, "message"), null, false, false);
     this.reason = Objects.requireNonNull(reason, "reason");
+    this.httpStatus = httpStatus;
   }
 
   /** The label of {@link #kind()}, e.g. {@code missing_nodename}. */
@@ -75,5 +85,10 @@ public final class InvalidMessageException extends RuntimeException {
   /** Why the message was rejected. */
   public Reason kind() {
     return reason;
+  }
+
+  /** The HTTP status that answers it: 413 for a message over a configured bound, 400 otherwise. */
+  public int httpStatus() {
+    return httpStatus;
   }
 }

@@ -39,7 +39,7 @@ final class MessageParser {
   private MessageParser() {
   }
 
-  static HeartbeatMessage parse(byte[] bytes) {
+  static HeartbeatMessage parse(byte[] bytes, HeartbeatMessage.Limits limits) {
     JsonNode tree;
     try {
       tree = Json.parse(bytes);
@@ -57,21 +57,25 @@ final class MessageParser {
     if (tree == null || tree.isMissingNode()) {
       throw new InvalidMessageException(NOT_JSON, "not JSON: the message is empty");
     }
-    return parse(tree);
+    return parse(tree, limits);
   }
 
   private static String at(JsonLocation loc) {
     return loc == null || loc.getLineNr() < 0 ? "" : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
   }
 
-  static HeartbeatMessage parse(JsonNode m) {
+  static HeartbeatMessage parse(JsonNode m, HeartbeatMessage.Limits limits) {
     if (m == null || m.isMissingNode()) {
       throw new InvalidMessageException(NOT_JSON, "not JSON: the message is empty");
     }
     if (!m.isObject()) {
       throw new InvalidMessageException(NOT_OBJECT, "a heartbeat message must be a JSON object, got " + JsonValues.typeOf(m));
     }
-    checkBounds(m, 1, new ArrayList<>());
+    long keys = checkBounds(m, 1, new ArrayList<>(), new long[] {limits.maxKeys()});
+    if (keys < 0) {
+      throw new InvalidMessageException(TOO_LARGE, "the message holds more than " + limits.maxKeys()
+          + " keys and list elements (ingest.max-keys)", 413);
+    }
     JsonNode nn = m.get("nodename");
     if (nn == null || nn.isNull()) {
       throw new InvalidMessageException(MISSING_NODENAME, "the message has no \"nodename\" (the sender)");
@@ -93,7 +97,7 @@ final class MessageParser {
     }
     return switch (k.textValue()) {
       case "full" -> new HeartbeatMessage.Full(nodename, gen(m, nodename, true), object(m, "data"));
-      case "patch" -> patch(m, nodename);
+      case "patch" -> patch(m, nodename, limits.maxStanzas());
       case "ping" -> new HeartbeatMessage.Ping(nodename, gen(m, nodename, false), object(m, "monitor"));
       case "event" -> event(m, nodename);
       default -> throw new InvalidMessageException(UNKNOWN_KIND, "unknown \"kind\" " + JsonValues.brief(k)
@@ -121,10 +125,17 @@ final class MessageParser {
   /**
    * Checks nesting, string and number sizes. {@code steps} is the path from the
    * root (keys and indexes), made into a pointer only for an error message, so a
-   * valid message costs no string building.
+   * valid message costs no string building. {@code left[0]} is how many more keys and
+   * list elements may follow; the walk stops, returning -1, as soon as it goes negative.
+   *
+   * @return 0, or -1 when the message holds too many keys and list elements
    */
-  private static void checkBounds(JsonNode n, int depth, List<Object> steps) {
+  private static long checkBounds(JsonNode n, int depth, List<Object> steps, long[] left) {
     if (n.isContainerNode()) {
+      left[0] -= n.size();
+      if (left[0] < 0) {
+        return -1;
+      }
       if (depth > Json.MAX_DEPTH) {
         throw new InvalidMessageException(TOO_DEEP, "message nests deeper than " + Json.MAX_DEPTH + " levels (at "
             + where(steps) + ")");
@@ -138,8 +149,11 @@ final class MessageParser {
           JsonNode v = e.getValue();
           if (v.isContainerNode() || v.isTextual() || v.isNumber()) {
             steps.add(e.getKey());
-            checkBounds(v, depth + 1, steps);
+            long r = checkBounds(v, depth + 1, steps, left);
             steps.remove(steps.size() - 1);
+            if (r < 0) {
+              return r;
+            }
           }
         }
       } else {
@@ -147,8 +161,11 @@ final class MessageParser {
         for (JsonNode c : n) {
           if (c.isContainerNode() || c.isTextual() || c.isNumber()) {
             steps.add(i);
-            checkBounds(c, depth + 1, steps);
+            long r = checkBounds(c, depth + 1, steps, left);
             steps.remove(steps.size() - 1);
+            if (r < 0) {
+              return r;
+            }
           }
           i++;
         }
@@ -169,6 +186,7 @@ final class MessageParser {
             + MAX_NUMBER_SCALE);
       }
     }
+    return 0;
   }
 
   /** The steps as the pointer-like text of the error messages: {@code /key/0/…}, empty for the root. */
@@ -235,7 +253,7 @@ final class MessageParser {
     return out;
   }
 
-  private static HeartbeatMessage.Patch patch(JsonNode m, String nodename) {
+  private static HeartbeatMessage.Patch patch(JsonNode m, String nodename, int maxStanzas) {
     boolean rfc = false;
     JsonNode f = m.get("format");
     if (f != null && !f.isNull()) {
@@ -265,6 +283,11 @@ final class MessageParser {
       if (!list.isArray()) {
         throw new InvalidMessageException(BAD_DELTAS, "\"" + at + "\" must be a list of "
             + (rfc ? "RFC 6902 operations" : "stanzas") + ", got " + JsonValues.typeOf(list));
+      }
+      if (list.size() > maxStanzas) {
+        throw new InvalidMessageException(TOO_LARGE, "\"" + at + "\" holds " + list.size() + " "
+            + (rfc ? "operations" : "stanzas") + ", at most " + maxStanzas + " are accepted in one generation "
+            + "(ingest.max-stanzas)", 413);
       }
       if (rfc) {
         try {

@@ -174,7 +174,7 @@ public final class Path implements Comparable<Path> {
   }
 
   /**
-   * The path in filter syntax (filter.md): identifiers bare and dotted, other keys
+   * The path in filter syntax (docs/filters.md): identifiers bare and dotted, other keys
    * single-quoted with {@code ''} for a quote, indexes as {@code [n]}. The result
    * parses back to this path.
    */

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * RFC 6902 JSON Patch, in and out (model.md §3).
+ * RFC 6902 JSON Patch, in and out (docs/model.md §3).
  *
  * <p>In: {@link #parse} validates an operation list; {@link #apply} applies it to
  * a copy of a document with the full RFC 6902 semantics ({@code add},

@@ -266,8 +266,18 @@ class ClusterStateTest {
     ApplyOutcome o = patch("n1", "{'1':[[['a'],1]]}");
     assertThat(o.status()).isEqualTo(Status.AWAITING_FULL);
     assertThat(o.askFull()).isTrue();
-    assertThat(o.events()).hasSize(1); // the cluster.nodes change only
+    // rejected: the node does not join, nothing is emitted
+    assertThat(o.events()).isEmpty();
+    assertThat(state.lastId()).isZero();
+    assertThat(state.node("n1")).isEmpty();
+    assertThat(state.document().at("/cluster/nodes").size()).isZero();
     assertThat(state.document().at("/monitor/nodes").size()).isZero();
+    assertThat(state.drainGenerationChanges()).isEmpty();
+    // the ask-full requests of a node not known are paced like those of a known one
+    assertThat(patch("n1", "{'2':[[['a'],1]]}").askFull()).isFalse();
+    now += 1.5;
+    assertThat(patch("n1", "{'3':[[['a'],1]]}").askFull()).isTrue();
+    assertThat(state.lastId()).isZero();
   }
 
   @Test
@@ -394,8 +404,12 @@ class ClusterStateTest {
     assertThat(state.document().at("/cluster/nodes").toString()).isEqualTo("[\"n2\"]");
     assertThat(state.node("n1")).isEmpty();
     assertThat(state.forget("n1", now)).isEmpty();
-    // heard again: learned again, at the end, and needs a full
+    // heard again: its patch is rejected (it needs a full) and adds nothing
     assertThat(patch("n1", "{'2':[[['a'],2]]}").status()).isEqualTo(Status.AWAITING_FULL);
+    assertThat(state.document().at("/cluster/nodes").toString()).isEqualTo("[\"n2\"]");
+    assertThat(state.node("n1")).isEmpty();
+    // its full applies: learned again, at the end
+    full("n1", 2, "{'a':2}");
     assertThat(state.document().at("/cluster/nodes").toString()).isEqualTo("[\"n2\",\"n1\"]");
   }
 
@@ -577,5 +591,82 @@ class ClusterStateTest {
     ApplyOutcome o = patch("n1", "{}");
     assertThat(o.status()).isEqualTo(Status.APPLIED);
     assertThat(o.merged()).isEqualTo(3);
+  }
+
+  @Test
+  void aRejectedMessageChangesNeitherTheDocumentNorTheHistory() {
+    // a full that fails, from a node never heard: no row, no cluster.nodes entry, no event
+    ApplyOutcome deep = apply("{'nodename':'n9','kind':'full','gen':{'n9':1},'data':" + nested(60) + "}");
+    assertThat(deep.status()).isEqualTo(Status.FAILED);
+    assertThat(deep.events()).isEmpty();
+    assertThat(state.node("n9")).isEmpty();
+    assertThat(doc()).contains("\"nodes\":[]");
+    // a stale node whose patch is rejected stays stale: hb_beating comes with a message that applies
+    full("n1", 1, "{'a':1}");
+    state.markStale("n1", now);
+    String before = doc();
+    long last = state.lastId();
+    ApplyOutcome gap = patch("n1", "{'3':[[['a'],3]]}");
+    assertThat(gap.status()).isEqualTo(Status.GAP);
+    assertThat(gap.events()).isEmpty();
+    assertThat(state.lastId()).isEqualTo(last);
+    assertThat(doc()).isEqualTo(before);
+    assertThat(state.node("n1").orElseThrow().status()).isEqualTo(Liveness.STALE);
+    ApplyOutcome back = apply("{'nodename':'n1','kind':'full','gen':{'n1':3},'data':{'a':1}}");
+    assertThat(back.events()).extracting(Event::eventId).containsExactly("hb_beating");
+    // a message that applies admits its node before its own events
+    ApplyOutcome ev = apply("{'nodename':'n2','kind':'event','data':{'id':'x'}}");
+    assertThat(ev.events()).extracting(Event::nodename).containsExactly("gw1", "n2");
+    assertThat(state.document().at("/cluster/nodes").toString()).isEqualTo("[\"n1\",\"n2\"]");
+  }
+
+  @Test
+  void generationChangesAreDrainedOncePerChange() {
+    full("n1", 4, "{'a':1}");
+    assertThat(state.drainGenerationChanges()).containsExactly(new ClusterState.GenerationChange("n1", 4, false));
+    assertThat(state.drainGenerationChanges()).isEmpty();
+    // no event, yet the generation moved: still a change to keep
+    assertThat(patch("n1", "{'5':[]}").events()).isEmpty();
+    assertThat(state.drainGenerationChanges()).containsExactly(new ClusterState.GenerationChange("n1", 5, false));
+    // an ignored patch moves nothing
+    patch("n1", "{'5':[[['a'],9]]}");
+    assertThat(state.drainGenerationChanges()).isEmpty();
+    // a gap resets it to 0
+    patch("n1", "{'9':[[['a'],9]]}");
+    assertThat(state.drainGenerationChanges()).containsExactly(new ClusterState.GenerationChange("n1", 0, false));
+    full("n1", 9, "{'a':9}");
+    state.markNeedsFull("n1");
+    assertThat(state.drainGenerationChanges()).containsExactly(new ClusterState.GenerationChange("n1", 0, false));
+    full("n1", 10, "{'a':10}");
+    state.forget("n1", now);
+    assertThat(state.drainGenerationChanges()).containsExactly(new ClusterState.GenerationChange("n1", 0, true));
+  }
+
+  @Test
+  void recoveredGenerationsReplaceWhatTheReplayCannotTell() {
+    full("n1", 5, "{'a':1}");
+    full("n2", 3, "{'b':1}");
+    byte[] snap = state.snapshot();
+    List<Event> later = new java.util.ArrayList<>();
+    later.addAll(patch("n1", "{'6':[[['a'],2]],'7':[[['a'],3]]}").events());
+    later.addAll(apply("{'nodename':'n3','kind':'full','gen':{'n3':8},'data':{'c':1}}").events());
+    java.util.Map<String, Long> stored = new java.util.HashMap<>();
+    for (ClusterState.GenerationChange c : state.drainGenerationChanges()) {
+      stored.put(c.nodename(), c.merged());
+    }
+    ClusterState restored = ClusterState.restore(snap, ClusterState.builder().gatewayNodename("gw1"));
+    for (Event e : later) {
+      restored.replay(readBack(e));
+    }
+    assertThat(restored.node("n1").orElseThrow().needsFull()).as("what the replay alone tells").isTrue();
+    restored.recoverGenerations(stored);
+    assertThat(restored.drainGenerationChanges()).as("replay and recovery record none").isEmpty();
+    assertThat(restored.node("n1").orElseThrow().merged()).isEqualTo(7);
+    assertThat(restored.node("n1").orElseThrow().needsFull()).isFalse();
+    assertThat(restored.node("n2").orElseThrow().merged()).as("from the snapshot").isEqualTo(3);
+    assertThat(restored.node("n3").orElseThrow().merged()).isEqualTo(8);
+    assertThat(restored.apply(msg("{'nodename':'n1','kind':'patch','gen':{'n1':8},'deltas':{'8':[[['a'],4]]}}"), now)
+        .status()).isEqualTo(Status.APPLIED);
+    assertThat(restored.drainGenerationChanges()).containsExactly(new ClusterState.GenerationChange("n1", 8, false));
   }
 }

@@ -7,7 +7,7 @@ import io.svcgate.state.ApplyOutcome.Status;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The worked examples of model.md, as written there. */
+/** The worked examples of docs/model.md, as written there. */
 class ModelExamplesTest {
 
   private static final String N1_DATA = """

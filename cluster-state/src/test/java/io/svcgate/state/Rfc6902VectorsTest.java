@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.svcgate.state.ApplyOutcome.Status;
 import java.io.IOException;
-import java.nio.file.Files;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -27,7 +27,7 @@ class Rfc6902VectorsTest {
   static Stream<Arguments> records() throws IOException {
     List<Arguments> out = new ArrayList<>();
     for (String file : new String[] {"json-patch-tests.json", "json-patch-spec_tests.json"}) {
-      JsonNode all = Json.parse(Files.readAllBytes(VectorFiles.dir().resolve(file)));
+      JsonNode all = Json.parse(vectors(file));
       for (int i = 0; i < all.size(); i++) {
         JsonNode r = all.get(i);
         if (r.path("disabled").asBoolean(false) || !r.has("doc") || !r.has("patch")) {
@@ -38,6 +38,16 @@ class Rfc6902VectorsTest {
       }
     }
     return out.stream();
+  }
+
+  /** A vector file from the test resources (json-patch-tests/NOTICE.md: origin and licence). */
+  private static byte[] vectors(String file) throws IOException {
+    try (InputStream in = Rfc6902VectorsTest.class.getResourceAsStream("/json-patch-tests/" + file)) {
+      if (in == null) {
+        throw new AssertionError("test resource json-patch-tests/" + file + " is missing");
+      }
+      return in.readAllBytes();
+    }
   }
 
   @Test

@@ -2,7 +2,7 @@ package io.svcgate.gateway;
 
 /**
  * Event-bus addresses of the gateway. The public ones are the contract of
- * http-api.md ("Event-bus addresses"); the internal ones carry local objects
+ * docs/api.md ("Event-bus addresses"); the internal ones carry local objects
  * between the gateway's own verticles and are not part of any contract.
  */
 public final class Addresses {

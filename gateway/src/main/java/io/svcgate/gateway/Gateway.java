@@ -15,6 +15,8 @@ import io.svcgate.gateway.http.HttpVerticle;
 import io.svcgate.gateway.ingest.IngestVerticle;
 import io.svcgate.gateway.management.ManagementVerticle;
 import io.svcgate.gateway.metrics.GatewayMetrics;
+import io.svcgate.gateway.raw.RawOptions;
+import io.svcgate.gateway.raw.RawVerticle;
 import io.svcgate.gateway.sim.SimulatorVerticle;
 import io.svcgate.gateway.state.ApplyReply;
 import io.svcgate.gateway.history.History;
@@ -79,6 +81,7 @@ public final class Gateway {
   private final AtomicReference<Future<Void>> stopping = new AtomicReference<>();
   private StateVerticle state;
   private SimulatorVerticle simulator;
+  private RawVerticle raw;
   private String stateDeployment;
 
   private Gateway(GatewayConfig config, Vertx vertx, PrometheusMeterRegistry registry, History history) {
@@ -173,7 +176,8 @@ public final class Gateway {
     state = new StateVerticle(new StateVerticle.StateOptions(nodename, config.duration(ConfigKey.HB_TIMEOUT),
         config.duration(ConfigKey.WAIT_MAX), config.integer(ConfigKey.WAIT_MAX_WAITS),
         config.integer(ConfigKey.INGEST_MAX_PENDING), config.longValue(ConfigKey.HISTORY_SNAPSHOT_EVERY),
-        config.duration(ConfigKey.HISTORY_SNAPSHOT_INTERVAL), config.bool(ConfigKey.BUS_PUBLISH_EVENTS)),
+        config.duration(ConfigKey.HISTORY_SNAPSHOT_INTERVAL), config.bool(ConfigKey.BUS_PUBLISH_EVENTS),
+        positive(ConfigKey.FILTER_MAX_COST)),
         cs, history, metrics);
     hooks = new Hooks(HooksOptions.of(Path.of(config.string(ConfigKey.HOOKS_FILE)))
         .withTimeout(config.duration(ConfigKey.HOOKS_TIMEOUT))
@@ -205,7 +209,8 @@ public final class Gateway {
         HostNames.allowed(host, tokens.isEmpty(), config.list(ConfigKey.HTTP_ALLOWED_HOSTS)),
         config.list(ConfigKey.HTTP_CORS_ORIGINS), config.duration(ConfigKey.HTTP_IDLE_TIMEOUT),
         config.duration(ConfigKey.HTTP_REQUEST_TIMEOUT),
-        new ClientLimits(config.integer(ConfigKey.STREAM_MAX_PER_CLIENT), config.integer(ConfigKey.WAIT_MAX_PER_CLIENT)));
+        new ClientLimits(config.integer(ConfigKey.STREAM_MAX_PER_CLIENT), config.integer(ConfigKey.WAIT_MAX_PER_CLIENT)),
+        config.duration(ConfigKey.STREAM_STALL_TIMEOUT), messageLimits());
     int instances = Math.max(1, config.integer(ConfigKey.HTTP_INSTANCES));
 
     Future<Void> f = vertx.deployVerticle(state, new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP))
@@ -213,7 +218,7 @@ public final class Gateway {
           stateDeployment = id;
           return null;
         });
-    f = f.compose(v -> vertx.deployVerticle(new IngestVerticle(metrics)).map(id -> deployed(inputs, id)));
+    f = f.compose(v -> vertx.deployVerticle(new IngestVerticle(metrics, messageLimits())).map(id -> deployed(inputs, id)));
     for (int i = 0; i < instances; i++) {
       HttpVerticle h = new HttpVerticle(ho, log, metrics, state::ready, registry::scrape);
       http.add(h);
@@ -224,6 +229,10 @@ public final class Gateway {
       BridgeVerticle bridge = new BridgeVerticle(config.string(ConfigKey.BRIDGE_HOST), config.port(ConfigKey.BRIDGE_PORT));
       f = f.compose(v -> vertx.deployVerticle(bridge).map(id -> deployed(inputs, id)));
     }
+    if (config.isSet(ConfigKey.RAW_PORT)) {
+      raw = new RawVerticle(RawOptions.from(config, nodename), metrics);
+      f = f.compose(v -> vertx.deployVerticle(raw).map(id -> deployed(inputs, id)));
+    }
     int simulate = config.integer(ConfigKey.SIMULATE);
     if (simulate > 0) {
       simulator = new SimulatorVerticle(simulate, config.integer(ConfigKey.SIMULATE_SERVICES),
@@ -231,6 +240,21 @@ public final class Gateway {
       f = f.compose(v -> vertx.deployVerticle(simulator).map(id -> deployed(inputs, id)));
     }
     return f;
+  }
+
+  /** The bounds of one heartbeat message (docs/security.md, "One message cannot hold the writer"). */
+  private HeartbeatMessage.Limits messageLimits() {
+    return new HeartbeatMessage.Limits((int) positive(ConfigKey.INGEST_MAX_KEYS),
+        (int) positive(ConfigKey.INGEST_MAX_STANZAS), (int) positive(ConfigKey.INGEST_MAX_BATCH));
+  }
+
+  /** A configured count that must be at least 1 (and fit an int). */
+  private long positive(ConfigKey key) {
+    long v = config.integer(key);
+    if (v < 1) {
+      throw new ConfigException(key.key() + " must be at least 1, got " + v);
+    }
+    return v;
   }
 
   /**
@@ -264,7 +288,8 @@ public final class Gateway {
         .clusterName(config.string(ConfigKey.CLUSTER_NAME))
         .nodes(config.list(ConfigKey.CLUSTER_NODES))
         .epoch(history.epoch())
-        .started(System.currentTimeMillis() / 1000d);
+        .started(System.currentTimeMillis() / 1000d)
+        .maxNodeKeys(positive(ConfigKey.INGEST_MAX_NODE_KEYS));
     Optional<Snapshot> snap = history.loadSnapshot();
     ClusterState cs;
     try {
@@ -287,11 +312,14 @@ public final class Gateway {
         replayed++;
       }
     }
+    // the merged generations written with the events: as recent as the last one
+    Map<String, Long> generations = history.loadGenerations();
+    cs.recoverGenerations(generations);
     long oldest = history.oldestId();
     long last = history.lastId();
-    LOG.info("history: {} events recovered{}, epoch {}; state from {} + {} events replayed", history.size(),
-        last >= oldest ? " (ids " + oldest + ".." + last + ")" : "", history.epoch(),
-        snap.map(s -> "the snapshot at id " + s.id()).orElse("no snapshot"), replayed);
+    LOG.info("history: {} events recovered{}, epoch {}; state from {} + {} events replayed, {} node generations",
+        history.size(), last >= oldest ? " (ids " + oldest + ".." + last + ")" : "", history.epoch(),
+        snap.map(s -> "the snapshot at id " + s.id()).orElse("no snapshot"), replayed, generations.size());
     return cs;
   }
 
@@ -329,6 +357,11 @@ public final class Gateway {
   /** The built-in simulator, or null when not simulating. */
   public SimulatorVerticle simulator() {
     return simulator;
+  }
+
+  /** The OpenSVC raw listener's port, or -1 when it is off (docs/opensvc.md). */
+  public int rawPort() {
+    return raw == null ? -1 : raw.actualPort();
   }
 
   public Hooks hooks() {

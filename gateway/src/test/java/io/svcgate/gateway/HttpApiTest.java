@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The HTTP API of http-api.md, through a real server on a loopback port. */
+/** The HTTP API of docs/api.md, through a real server on a loopback port. */
 @Timeout(60)
 class HttpApiTest {
 

@@ -28,10 +28,13 @@ public final class StreamClient implements AutoCloseable {
   private static final Object END = new Object();
   private final boolean sse;
   private HttpClientResponse response;
+  private volatile long pauseMs;
+  private Vertx vertx;
   public final int status;
 
   private StreamClient(Vertx vertx, int port, String uri, boolean sse, String lastEventId) throws Exception {
     this.sse = sse;
+    this.vertx = vertx;
     http = vertx.createHttpClient();
     RequestOptions ro = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port).setURI(uri)
         .putHeader("accept", sse ? "text/event-stream" : "application/x-ndjson");
@@ -71,7 +74,15 @@ public final class StreamClient implements AutoCloseable {
         event[0] = null;
       }
     });
-    resp.handler(parser);
+    resp.handler(chunk -> {
+      parser.handle(chunk);
+      long ms = pauseMs;
+      if (ms > 0) {
+        // a client slower than the feed: it stops reading the socket for a moment after each chunk
+        resp.pause();
+        vertx.setTimer(ms, t -> resp.resume());
+      }
+    });
     resp.endHandler(v -> frames.add(END));
     resp.exceptionHandler(e -> frames.add(END));
   }
@@ -104,6 +115,11 @@ public final class StreamClient implements AutoCloseable {
       f = next();
     } while (f != null && "bookmark".equals(f.data().getString("kind")));
     return f;
+  }
+
+  /** Reads slowly from now on: a pause of {@code ms} after each chunk taken from the socket. */
+  public void readSlowly(long ms) {
+    pauseMs = ms;
   }
 
   public void pause() {

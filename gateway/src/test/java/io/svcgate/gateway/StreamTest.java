@@ -127,7 +127,8 @@ class StreamTest {
 
   @Test
   void slowConsumerIsEndedWhileFastOneKeepsUp() throws Exception {
-    gw = TestGateway.start(dir, Map.of(ConfigKey.STREAM_BUFFER_EVENTS, "50", ConfigKey.HISTORY_MAX_EVENTS, "100000"));
+    gw = TestGateway.start(dir, Map.of(ConfigKey.STREAM_BUFFER_EVENTS, "50", ConfigKey.HISTORY_MAX_EVENTS, "100000",
+        ConfigKey.STREAM_STALL_TIMEOUT, "1s"));
     gw.ingest(full("n1", 1, nodeData(0)));
     String blob = "x".repeat(60_000);
     try (StreamClient slow = StreamClient.ndjson(gw.clientVertx, gw.port(), "/api/events/stream");
@@ -143,6 +144,7 @@ class StreamTest {
         assertThat(f.data().getLong("id")).isGreaterThan(lastFast);
         lastFast = f.data().getLong("id");
       }
+      Awaits.until("the stalled stream is ended", () -> gw.gateway.metrics().slowConsumerDisconnects() >= 1);
       slow.resume();
       Frame f;
       long lastSlow = 0;

@@ -105,7 +105,7 @@ public final class TestGateway implements AutoCloseable {
     return new JsonObject().put("nodename", node).put("kind", "event").put("data", data);
   }
 
-  /** Node data in the layout of model.md §1. */
+  /** Node data in the layout of docs/model.md §1. */
   public static JsonObject nodeData(double frozen) {
     return new JsonObject()
         .put("agent", "2.1-1804").put("compat", 10).put("frozen", frozen)

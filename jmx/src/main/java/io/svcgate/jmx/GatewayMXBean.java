@@ -48,7 +48,7 @@ public interface GatewayMXBean {
   long getEventsEmitted();
 
   /**
-   * The state at this moment: with a filter (filter.md path expression), JSON
+   * The state at this moment: with a filter (docs/filters.md path expression), JSON
    * {@code {"id", "matches": [{"path", "value"}]}}; with an empty one, the whole document.
    *
    * @throws IllegalArgumentException when the filter does not parse
@@ -56,7 +56,7 @@ public interface GatewayMXBean {
   String status(String filter);
 
   /**
-   * Waits until a condition (filter.md) holds on the state or the duration passes
+   * Waits until a condition (docs/filters.md) holds on the state or the duration passes
    * (capped by {@code wait.max}). Generic JMX clients see a {@code CompositeData} with
    * the items {@code satisfied} (boolean), {@code elapsed} (seconds, double) and {@code id}
    * (the event id at which it was decided, long).

@@ -3,7 +3,8 @@ package io.svcgate.jmx;
 /**
  * One node the gateway knows: {@code svcgate:type=Node,name=<nodename>}. Registered
  * when the node appears, unregistered when it is forgotten. Values are the
- * gateway's bookkeeping at most about a second old.
+ * gateway's bookkeeping at most about a second old; after {@link #askFull()}
+ * returns, the next read shows what it did.
  */
 public interface NodeMXBean {
 
@@ -30,6 +31,7 @@ public interface NodeMXBean {
 
   /**
    * Marks the node as needing a full and asks it for one (on {@code svcgate.hb.askfull}).
+   * Returns once that is done and visible: the next {@link #isNeedsFull()} is true.
    *
    * @throws IllegalStateException when the gateway no longer knows the node
    */

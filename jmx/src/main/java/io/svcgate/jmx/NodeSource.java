@@ -11,6 +11,9 @@ public interface NodeSource {
   /** The node's bookkeeping, at most about a second old. */
   CompletionStage<NodeSnapshot> snapshot();
 
-  /** Marks the node as needing a full and asks it for one. */
+  /**
+   * Marks the node as needing a full and asks it for one; completes once a
+   * {@link #snapshot()} asked after it shows the node needing a full.
+   */
   CompletionStage<Void> askFull();
 }

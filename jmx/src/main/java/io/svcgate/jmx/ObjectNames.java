@@ -17,6 +17,7 @@ public final class ObjectNames {
   public static final ObjectName EVENT_HISTORY = name("svcgate:type=EventHistory");
   public static final ObjectName STREAMS = name("svcgate:type=Streams");
   public static final ObjectName HOOKS = name("svcgate:type=Hooks");
+  public static final ObjectName RAW_LISTENER = name("svcgate:type=RawListener");
   /** The pattern of every node bean. */
   public static final ObjectName NODES = name("svcgate:type=Node,*");
 

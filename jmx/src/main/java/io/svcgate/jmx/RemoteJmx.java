@@ -1,12 +1,12 @@
 package io.svcgate.jmx;
 
 import io.svcgate.jmx.impl.BoundServerSocketFactory;
+import io.svcgate.jmx.impl.ReadOnlyRegistry;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.rmi.NoSuchObjectException;
-import java.rmi.registry.LocateRegistry;
 import java.rmi.registry.Registry;
 import java.rmi.server.ExportException;
 import java.rmi.server.RMIClientSocketFactory;
@@ -38,6 +38,10 @@ import org.slf4j.LoggerFactory;
  * {@code java.rmi.server.hostname} system property when set, else the bind host
  * (which this class then sets as that property, JVM-wide). For a wildcard bind
  * address the property must be set by the operator.
+ *
+ * <p>The registry is read-only ({@link ReadOnlyRegistry}): it names the connector
+ * and refuses {@code bind}, {@code rebind} and {@code unbind} from anyone, so no
+ * other process can put a fake connector in its place.
  */
 public final class RemoteJmx implements AutoCloseable {
 
@@ -74,60 +78,64 @@ public final class RemoteJmx implements AutoCloseable {
     }
     BoundServerSocketFactory ssf = new BoundServerSocketFactory(bind, tls);
     RMIClientSocketFactory csf = options.tls() ? new SslRMIClientSocketFactory() : null;
-    int port = options.port();
-    Registry registry;
-    if (port != 0) {
+    Map<String, Object> env = new HashMap<>();
+    if (options.passwordFile() != null) {
+      env.put("jmx.remote.x.password.file", options.passwordFile().toString());
+    }
+    if (options.accessFile() != null) {
+      env.put("jmx.remote.x.access.file", options.accessFile().toString());
+    }
+    if (csf != null) {
+      env.put(RMIConnectorServer.RMI_CLIENT_SOCKET_FACTORY_ATTRIBUTE, csf);
+    }
+    env.put(RMIConnectorServer.RMI_SERVER_SOCKET_FACTORY_ATTRIBUTE, ssf);
+    if (options.port() != 0) {
       try {
-        registry = LocateRegistry.createRegistry(port, csf, ssf);
+        return open(mbeans, options, rmiHost, bind, options.port(), csf, ssf, env);
       } catch (ExportException e) {
-        throw new IOException("remote JMX cannot listen on " + options.host() + ":" + port + ": "
+        throw new IOException("remote JMX cannot listen on " + options.host() + ":" + options.port() + ": "
             + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
       }
-    } else {
-      // RMI never closes a listener it opened on port 0: pick a free port and use it as fixed
-      for (int attempt = 1; ; attempt++) {
-        port = freePort(bind);
-        try {
-          registry = LocateRegistry.createRegistry(port, csf, ssf);
-          break;
-        } catch (ExportException e) {
-          if (attempt == 5) {
-            throw e;
-          }
+    }
+    // RMI never closes a listener it opened on port 0: pick a free port and use it as fixed
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return open(mbeans, options, rmiHost, bind, freePort(bind), csf, ssf, env);
+      } catch (ExportException e) {
+        if (attempt == 5) {
+          throw e;
         }
       }
     }
+  }
+
+  /**
+   * Starts the connector server on {@code port}, then the read-only registry that
+   * names it, on the same port (they share the listener: same port, same factory).
+   */
+  private static RemoteJmx open(MBeanServer mbeans, RemoteJmxOptions options, String rmiHost, InetAddress bind, int port,
+                                RMIClientSocketFactory csf, BoundServerSocketFactory ssf, Map<String, Object> env)
+      throws IOException {
+    RMIJRMPServerImpl impl = new RMIJRMPServerImpl(port, csf, ssf, env);
+    RMIConnectorServer server = new RMIConnectorServer(new JMXServiceURL("rmi", rmiHost, port), env, impl, mbeans);
+    server.start();
+    Registry registry;
     try {
-      Map<String, Object> env = new HashMap<>();
-      if (options.passwordFile() != null) {
-        env.put("jmx.remote.x.password.file", options.passwordFile().toString());
-      }
-      if (options.accessFile() != null) {
-        env.put("jmx.remote.x.access.file", options.accessFile().toString());
-      }
-      if (csf != null) {
-        env.put(RMIConnectorServer.RMI_CLIENT_SOCKET_FACTORY_ATTRIBUTE, csf);
-      }
-      env.put(RMIConnectorServer.RMI_SERVER_SOCKET_FACTORY_ATTRIBUTE, ssf);
-      RMIJRMPServerImpl impl = new RMIJRMPServerImpl(port, csf, ssf, env);
-      RMIConnectorServer server = new RMIConnectorServer(new JMXServiceURL("rmi", rmiHost, port), env, impl, mbeans);
-      server.start();
-      try {
-        registry.rebind("jmxrmi", impl.toStub());
-      } catch (IOException | RuntimeException e) {
-        server.stop();
-        throw e;
-      }
-      String h = bind instanceof Inet6Address && rmiHost.contains(":") ? "[" + rmiHost + "]" : rmiHost;
-      JMXServiceURL address = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://" + h + ":" + port + "/jmxrmi");
-      LOG.info("remote JMX on {} (bound to {}{}{}{})", address, options.host(), options.tls() ? ", TLS" : "",
-          options.passwordFile() != null ? ", password file" : ", NO authentication",
-          options.accessFile() != null ? ", access file" : "");
-      return new RemoteJmx(registry, server, address, port);
+      registry = new ReadOnlyRegistry(port, csf, ssf, "jmxrmi", impl.toStub());
+    } catch (IllegalAccessError e) {
+      server.stop();
+      throw new IOException("remote JMX needs the JVM option --add-exports java.rmi/sun.rmi.registry=ALL-UNNAMED "
+          + "(the svcgate jar sets it when run with java -jar; see docs/jmx.md)");
     } catch (IOException | RuntimeException e) {
-      unexport(registry);
+      server.stop();
       throw e;
     }
+    String h = bind instanceof Inet6Address && rmiHost.contains(":") ? "[" + rmiHost + "]" : rmiHost;
+    JMXServiceURL address = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://" + h + ":" + port + "/jmxrmi");
+    LOG.info("remote JMX on {} (bound to {}{}{}{}; read-only registry)", address, options.host(),
+        options.tls() ? ", TLS" : "", options.passwordFile() != null ? ", password file" : ", NO authentication",
+        options.accessFile() != null ? ", access file" : "");
+    return new RemoteJmx(registry, server, address, port);
   }
 
   private static int freePort(InetAddress bind) throws IOException {

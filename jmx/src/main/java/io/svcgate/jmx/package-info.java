@@ -1,5 +1,5 @@
 /**
- * The gateway's JMX face (jmx-metrics.md): MXBean interfaces of point-in-time getters
+ * The gateway's JMX face (docs/jmx.md): MXBean interfaces of point-in-time getters
  * and a few verbs, thin adapters ({@code *Bean}) over small source interfaces
  * ({@code *Source}) that the gateway implements, ObjectNames, idempotent registration,
  * and the remote connector on one port. No Vert.x here: sources answer with

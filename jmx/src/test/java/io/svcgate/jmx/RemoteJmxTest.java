@@ -128,6 +128,36 @@ class RemoteJmxTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageEndingWith("nope is not a readable file");
   }
 
+  @Test
+  void anotherLocalProcessCannotUnbindOrRebindTheConnector() throws Exception {
+    Path passwords = Files.writeString(dir.resolve("jmx.password"), "admin t0psecret\n");
+    remote = RemoteJmx.start(server, new RemoteJmxOptions("127.0.0.1", 0, passwords, null, false));
+    for (String change : new String[] {"unbind", "rebind", "bind"}) {
+      String out = intrude(remote.port(), change);
+      assertThat(out).as(change).startsWith("refused java.rmi.");
+    }
+    java.rmi.registry.Registry r = java.rmi.registry.LocateRegistry.getRegistry("127.0.0.1", remote.port());
+    assertThat(r.list()).containsExactly("jmxrmi");
+    assertThat(r.lookup("jmxrmi")).isInstanceOf(javax.management.remote.rmi.RMIServer.class);
+    // the real connector is still the one clients reach, and it still asks for the password
+    assertThatThrownBy(() -> connect(remote, null, null)).isInstanceOf(SecurityException.class);
+    try (JMXConnector c = connect(remote, "admin", "t0psecret")) {
+      assertThat(c.getMBeanServerConnection().isRegistered(ObjectNames.GATEWAY)).isTrue();
+    }
+  }
+
+  /** Runs {@link RegistryIntruder} in a JVM of its own; its one line of output. */
+  private static String intrude(int port, String change) throws Exception {
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
+        RegistryIntruder.class.getName(), Integer.toString(port), change)
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isEqualTo(out.startsWith("changed") ? 0 : 3);
+    return out;
+  }
+
   /** Starts on {@code port} as soon as the previous connector's listener is gone; fails after 10 s. */
   private RemoteJmx startWhenFree(int port) throws Exception {
     long deadline = System.nanoTime() + 10_000_000_000L;

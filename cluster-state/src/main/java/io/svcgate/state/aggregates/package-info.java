@@ -1,7 +1,7 @@
 /**
  * The cluster-wide service aggregates of {@code monitor.services} and the node frozen
  * aggregate {@code monitor.frozen}, computed as OpenSVC v2's monitor thread does
- * (shared/spec/aggregates.md; user page docs/aggregates.md).
+ * (docs/aggregates.md).
  *
  * <p>{@link io.svcgate.state.aggregates.ServiceAggregates} computes them from scratch;
  * {@link io.svcgate.state.aggregates.ServiceAggregator} keeps a document up to date

@@ -3,6 +3,7 @@ package io.svcgate.state.filter;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.svcgate.state.Json;
+import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -11,10 +12,9 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
- * A condition of the filter language (filter.md, "Conditions"):
+ * A condition of the filter language (docs/filters.md, "Conditions"):
  * {@code ["!"] path [op value]} with op one of {@code >= <= != = > < ~ " in "}.
  *
  * <p>Immutable and thread-safe. Evaluation never fails: a value that cannot be
@@ -47,10 +47,10 @@ public final class Condition {
   private final String value;
   private final Operand operand;
   private final List<Operand> members;
-  private final Pattern pattern;
+  private final RegexPattern pattern;
 
   private Condition(String text, boolean negated, PathExpression path, String op, String value,
-                    Operand operand, List<Operand> members, Pattern pattern) {
+                    Operand operand, List<Operand> members, RegexPattern pattern) {
     this.text = text;
     this.negated = negated;
     this.path = path;
@@ -113,14 +113,7 @@ public final class Condition {
     String value = text.substring(vs, ve);
     switch (op) {
       case "~": {
-        Pattern pattern;
-        try {
-          pattern = Pattern.compile(value);
-        } catch (PatternSyntaxException e) {
-          int idx = e.getIndex() >= 0 && e.getIndex() <= value.length() ? vs + e.getIndex() : vs;
-          throw new FilterSyntaxException(text, idx, "invalid regular expression after '~': " + e.getDescription());
-        }
-        return new Condition(text, negated, path, op, value, null, List.of(), pattern);
+        return new Condition(text, negated, path, op, value, null, List.of(), RegexPattern.compile(text, value, vs));
       }
       case " in ":
         return new Condition(text, negated, path, op, value, null, members(text, value, vs), null);
@@ -215,11 +208,21 @@ public final class Condition {
     return true;
   }
 
-  /** True when the condition holds on {@code root} (see filter.md). */
+  /** True when the condition holds on {@code root} (see docs/filters.md), whatever it costs. */
   public boolean test(JsonNode root) {
+    return test(root, FilterBudget.unlimited());
+  }
+
+  /**
+   * True when the condition holds on {@code root}, spending at most what
+   * {@code budget} has left (see {@link FilterBudget}).
+   *
+   * @throws FilterBudgetException when it would cost more
+   */
+  public boolean test(JsonNode root, FilterBudget budget) {
     boolean any = false;
-    for (Match m : path.select(root)) {
-      if (holds(m.value())) {
+    for (Match m : path.select(root, budget)) {
+      if (holds(m.value(), budget)) {
         any = true;
         break;
       }
@@ -233,9 +236,18 @@ public final class Condition {
    * negated condition holds when this list is empty.
    */
   public List<Match> matches(JsonNode root) {
+    return matches(root, FilterBudget.unlimited());
+  }
+
+  /**
+   * As {@link #matches(JsonNode)}, spending at most what {@code budget} has left.
+   *
+   * @throws FilterBudgetException when it would cost more
+   */
+  public List<Match> matches(JsonNode root, FilterBudget budget) {
     List<Match> out = new ArrayList<>();
-    for (Match m : path.select(root)) {
-      if (holds(m.value())) {
+    for (Match m : path.select(root, budget)) {
+      if (holds(m.value(), budget)) {
         out.add(m);
       }
     }
@@ -285,7 +297,7 @@ public final class Condition {
 
   // ---- evaluation of one match
 
-  private boolean holds(JsonNode v) {
+  private boolean holds(JsonNode v, FilterBudget budget) {
     if (op == null) {
       return truthy(v);
     }
@@ -295,7 +307,7 @@ public final class Condition {
       case "!=":
         return !isEqual(v, operand);
       case "~":
-        return pattern.matcher(v.isTextual() ? v.textValue() : Json.compact(v)).find();
+        return pattern.find(v.isTextual() ? v.textValue() : compactWithin(v, budget), budget);
       case " in ":
         for (Operand m : members) {
           if (isEqual(v, m)) {
@@ -321,7 +333,51 @@ public final class Condition {
     }
   }
 
-  /** Truthiness as filter.md says: not 0, "", [], {}, null, false. */
+  /**
+   * The compact JSON of {@code v}, one unit of {@code budget} per character written:
+   * the writing stops as soon as the budget is spent, so a match on a large object
+   * costs no more than the budget allows.
+   */
+  private static String compactWithin(JsonNode v, FilterBudget budget) {
+    if (!v.isContainerNode()) {
+      String s = Json.compact(v);
+      budget.charge(s.length());
+      return s;
+    }
+    StringWriter out = new StringWriter() {
+      @Override
+      public void write(int c) {
+        budget.charge(1);
+        super.write(c);
+      }
+
+      @Override
+      public void write(char[] buf, int off, int len) {
+        budget.charge(len);
+        super.write(buf, off, len);
+      }
+
+      @Override
+      public void write(String str, int off, int len) {
+        budget.charge(len);
+        super.write(str, off, len);
+      }
+    };
+    try {
+      Json.MAPPER.writeValue(out, v);
+    } catch (java.io.IOException | RuntimeException e) {
+      // Jackson wraps what the writer throws: the budget running out is the usual cause
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof FilterBudgetException spent) {
+          throw spent;
+        }
+      }
+      throw new IllegalStateException("writing JSON to memory failed", e);
+    }
+    return out.toString();
+  }
+
+  /** Truthiness as docs/filters.md says: not 0, "", [], {}, null, false. */
   static boolean truthy(JsonNode v) {
     if (v == null || v.isNull() || v.isMissingNode()) {
       return false;

@@ -3,7 +3,7 @@ package io.svcgate.state.filter;
 import java.time.Duration;
 
 /**
- * Durations as people write them (filter.md, "Durations"): {@code 1s},
+ * Durations as people write them (docs/filters.md, "Durations"): {@code 1s},
  * {@code 500ms}, {@code 1m30s}, {@code 1m 30s}, {@code 2h}, {@code 1d}, {@code 1w};
  * a bare integer is seconds.
  *

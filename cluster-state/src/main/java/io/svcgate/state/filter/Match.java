@@ -20,7 +20,7 @@ public record Match(Path path, JsonNode value) {
     Objects.requireNonNull(value, "value");
   }
 
-  /** {@code {"path": [...], "value": v}}, the form of the HTTP status answer (filter.md). */
+  /** {@code {"path": [...], "value": v}}, the form of the HTTP status answer (docs/filters.md). */
   public ObjectNode toJson() {
     ObjectNode o = Json.NODES.objectNode();
     o.set("path", path.toJson());

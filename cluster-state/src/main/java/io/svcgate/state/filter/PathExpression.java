@@ -11,13 +11,13 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A path of the filter language (filter.md, "Paths"): dotted keys, quoted keys,
+ * A path of the filter language (docs/filters.md, "Paths"): dotted keys, quoted keys,
  * {@code *}, {@code [n]}, {@code [*]}, {@code ..name}, or a JSON Pointer.
  *
  * <p>Immutable and thread-safe. {@link #select} never fails: what is absent, of
  * another type or out of range simply matches nothing.
  *
- * <p>Accepted forms, beyond the grammar of filter.md: a lone {@code $} selects the
+ * <p>Accepted forms, beyond the grammar of docs/filters.md: a lone {@code $} selects the
  * root itself; {@code ['key']} and {@code ["key"]} are accepted as bracketed keys.
  * In a JSON Pointer, a segment that reads as a list index ({@code 0} or
  * {@code [1-9][0-9]*}) matches a list element or an object key of that name,
@@ -73,9 +73,19 @@ public final class PathExpression {
    * object members in their order, list elements by index), each location once.
    */
   public List<Match> select(JsonNode root) {
+    return select(root, FilterBudget.unlimited());
+  }
+
+  /**
+   * As {@link #select(JsonNode)}, charging one unit of {@code budget} for each value
+   * the walk goes through (the values selected and those it passes on the way).
+   *
+   * @throws FilterBudgetException as soon as the walk would visit more values than the budget has left
+   */
+  public List<Match> select(JsonNode root, FilterBudget budget) {
     List<Match> out = new ArrayList<>();
     if (root != null && !root.isMissingNode()) {
-      walk(root, new ArrayList<>(), 1L, out);
+      walk(root, new ArrayList<>(), 1L, out, budget);
     }
     return out;
   }
@@ -176,7 +186,8 @@ public final class PathExpression {
 
   // ---- evaluation: an NFA over the steps, states as a bit set (bit i = "step i comes next")
 
-  private void walk(JsonNode node, List<Object> trail, long states, List<Match> out) {
+  private void walk(JsonNode node, List<Object> trail, long states, List<Match> out, FilterBudget budget) {
+    budget.charge(1);
     if ((states & accept) != 0) {
       out.add(new Match(Path.of(trail), node));
     }
@@ -190,7 +201,7 @@ public final class PathExpression {
       long next = 1L << (i + 1);
       if (st instanceof Key k) {
         if (node.isObject()) {
-          descend(node.get(k.name()), k.name(), trail, next, out);
+          descend(node.get(k.name()), k.name(), trail, next, out, budget);
         }
         return;
       }
@@ -198,16 +209,16 @@ public final class PathExpression {
         if (node.isArray()) {
           int j = ix.index() < 0 ? node.size() + ix.index() : ix.index();
           if (j >= 0 && j < node.size()) {
-            descend(node.get(j), j, trail, next, out);
+            descend(node.get(j), j, trail, next, out, budget);
           }
         }
         return;
       }
       if (st instanceof NumericSegment ns) {
         if (node.isObject()) {
-          descend(node.get(ns.key()), ns.key(), trail, next, out);
+          descend(node.get(ns.key()), ns.key(), trail, next, out, budget);
         } else if (ns.index() < node.size()) {
-          descend(node.get(ns.index()), ns.index(), trail, next, out);
+          descend(node.get(ns.index()), ns.index(), trail, next, out, budget);
         }
         return;
       }
@@ -218,7 +229,7 @@ public final class PathExpression {
         Map.Entry<String, JsonNode> e = it.next();
         long next = advance(active, e.getKey(), -1, false);
         if (next != 0) {
-          descend(e.getValue(), e.getKey(), trail, next, out);
+          descend(e.getValue(), e.getKey(), trail, next, out, budget);
         }
       }
     } else {
@@ -226,18 +237,19 @@ public final class PathExpression {
       for (int j = 0; j < size; j++) {
         long next = advance(active, j, size, false);
         if (next != 0) {
-          descend(node.get(j), j, trail, next, out);
+          descend(node.get(j), j, trail, next, out, budget);
         }
       }
     }
   }
 
-  private void descend(JsonNode child, Object step, List<Object> trail, long states, List<Match> out) {
+  private void descend(JsonNode child, Object step, List<Object> trail, long states, List<Match> out,
+                       FilterBudget budget) {
     if (child == null) {
       return;
     }
     trail.add(step);
-    walk(child, trail, states, out);
+    walk(child, trail, states, out, budget);
     trail.remove(trail.size() - 1);
   }
 

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.svcgate.state.Json;
 import java.util.List;
 
-/** How matched values are shown to people (filter.md, "Output of status --filter"). */
+/** How matched values are shown to people (docs/filters.md, "Output of status --filter"). */
 public final class Values {
 
   private Values() {

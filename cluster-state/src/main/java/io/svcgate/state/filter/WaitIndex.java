@@ -15,7 +15,7 @@ import java.util.Set;
 
 /**
  * Pending waits on the state, indexed by the paths their conditions read, so that
- * a change re-evaluates only the waits it can affect (filter.md, "Waits", rule 2).
+ * a change re-evaluates only the waits it can affect (docs/filters.md, "Waits", rule 2).
  *
  * <p>Each wait is filed in a trie under the fixed prefix of each of its
  * conditions' paths ({@link PathExpression#fixedPrefix()}, cut before its first

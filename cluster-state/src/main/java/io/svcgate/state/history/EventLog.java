@@ -4,7 +4,7 @@ import io.svcgate.state.Event;
 import java.util.List;
 
 /**
- * The ordered, bounded history of events (model.md §5).
+ * The ordered, bounded history of events (docs/model.md §5).
  *
  * <p>Ids are consecutive: each append continues at {@link #lastId()} + 1. One
  * writer appends and retains; readers may read concurrently from any thread.
@@ -39,6 +39,29 @@ public interface EventLog extends AutoCloseable {
    *                              ({@code after < oldestId() - 1})
    */
   List<Event> readAfter(long after, int limit);
+
+  /**
+   * As {@link #readAfter(long, int)}, and at most about {@code maxBytes} of envelopes
+   * ({@link Event#json()}): the page stops after the event that reaches the bound, so it
+   * always holds at least one event when there is one. For readers that must bound their
+   * memory (a stream's replay). The default reads the whole page, then cuts it; a store
+   * that reads from disk overrides it to stop reading at the bound.
+   */
+  default List<Event> readAfter(long after, int limit, long maxBytes) {
+    return cut(readAfter(after, limit), maxBytes);
+  }
+
+  /** The prefix of {@code page} that holds {@code maxBytes} of envelopes, at least one event. */
+  static List<Event> cut(List<Event> page, long maxBytes) {
+    long bytes = 0;
+    for (int i = 0; i < page.size(); i++) {
+      bytes += page.get(i).json().length;
+      if (bytes >= maxBytes) {
+        return page.subList(0, i + 1);
+      }
+    }
+    return page;
+  }
 
   /**
    * Drops the oldest events beyond {@code maxEvents} and those older than

@@ -16,7 +16,7 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The filters of history pages and event streams (http-api.md): {@code kind},
+ * The filters of history pages and event streams (docs/api.md): {@code kind},
  * {@code nodename}, {@code eventid}, {@code path}, {@code filter}. An event is
  * selected when every filter given holds; a filter given several times (or with
  * several values) holds when one of its values does, except {@code filter},

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Reads filtered history pages (http-api.md, {@code GET /api/events}).
+ * Reads filtered history pages (docs/api.md, {@code GET /api/events}).
  *
  * <p>A read scans forward from {@code after} in batches until it has
  * {@code limit} matching events or reaches the end of the history. Each call

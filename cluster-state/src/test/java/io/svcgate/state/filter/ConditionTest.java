@@ -23,7 +23,7 @@ class ConditionTest {
     return json("{'v': " + json + "}");
   }
 
-  // ---- the examples of filter.md, verbatim
+  // ---- the examples of docs/filters.md, verbatim
 
   @Test
   void specExamplePathsAsConditions() {

@@ -19,7 +19,7 @@ final class Docs {
     }
   }
 
-  /** The cluster-state example of model.md, with a second node n2 and a frozen service. */
+  /** The cluster-state example of docs/model.md, with a second node n2 and a frozen service. */
   static final JsonNode CLUSTER = json("""
       {
         'cluster': {'name': 'demo', 'nodes': ['n1', 'n2', 'nuc-cva']},

@@ -10,7 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The TCP event-bus bridge for non-JVM agents (http-api.md): inbound only
+ * The TCP event-bus bridge for non-JVM agents (docs/api.md): inbound only
  * {@link Addresses#HB_RX}, outbound only {@link Addresses#EVENTS} and
  * {@link Addresses#HB_ASKFULL}; nothing else crosses it. Frames are Vert.x's
  * bridge protocol: a 4-byte big-endian length, then a JSON object.

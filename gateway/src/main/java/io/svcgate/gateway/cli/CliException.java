@@ -2,12 +2,12 @@ package io.svcgate.gateway.cli;
 
 /**
  * A failure a client command reports as one line on stderr (prefixed by the
- * program name) and an exit code of cli.md: 2 bad arguments, 3 gateway
+ * program name) and an exit code of docs/cli.md: 2 bad arguments, 3 gateway
  * unreachable or refusing.
  */
 final class CliException extends RuntimeException {
 
-  /** Bad arguments: a condition, a duration, a URL, a flag value (cli.md). */
+  /** Bad arguments: a condition, a duration, a URL, a flag value (docs/cli.md). */
   static final int USAGE = 2;
   /** The gateway is unreachable, refuses the request or answers something unusable. */
   static final int UNREACHABLE = 3;

@@ -1,5 +1,7 @@
 package io.svcgate.gateway.cli;
 
+import io.svcgate.gateway.config.ConfigException;
+import io.svcgate.gateway.config.GatewayConfig;
 import picocli.CommandLine.Option;
 
 /** The options every client command shares: where the gateway is and the token to show it. */
@@ -16,8 +18,24 @@ final class ClientOptions {
       description = "bearer token (default: $SVCGATE_TOKEN)")
   String token;
 
-  /** A client of the chosen gateway. @throws CliException (exit 2) for a bad URL */
+  @Option(names = "--token-file", paramLabel = "FILE", defaultValue = "${env:SVCGATE_TOKEN_FILE}",
+      description = {"read the bearer token from FILE (default: $SVCGATE_TOKEN_FILE);",
+          "--token and $SVCGATE_TOKEN win over it"})
+  String tokenFile;
+
+  /** A client of the chosen gateway. @throws CliException (exit 2) for a bad URL or an unreadable token file */
   GatewayClient client() {
-    return GatewayClient.of(server == null || server.isBlank() ? DEFAULT_SERVER : server, token);
+    return GatewayClient.of(server == null || server.isBlank() ? DEFAULT_SERVER : server, token());
+  }
+
+  private String token() {
+    if ((token != null && !token.isBlank()) || tokenFile == null || tokenFile.isBlank()) {
+      return token;
+    }
+    try {
+      return GatewayConfig.readSecret("--token-file", tokenFile);
+    } catch (ConfigException e) {
+      throw CliException.usage(e.getMessage());
+    }
   }
 }

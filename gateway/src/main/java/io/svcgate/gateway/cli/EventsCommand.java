@@ -59,7 +59,7 @@ final class EventsCommand implements Callable<Integer> {
   OutputFormat format = OutputFormat.HUMAN;
 
   @Option(names = "--filter", paramLabel = "C",
-      description = "only events whose envelope meets condition C (filter.md), e.g. data.id=node_freeze; "
+      description = "only events whose envelope meets condition C (docs/filters.md), e.g. data.id=node_freeze; "
           + "repeatable, all must hold")
   List<String> filters = new ArrayList<>();
 

@@ -26,7 +26,7 @@ import javax.net.ssl.SSLException;
 /**
  * The client side of the HTTP API for the commands: one JDK {@link HttpClient}
  * speaking HTTP/1.1 to {@code --server}, the bearer token on every request, and
- * the mapping of every failure to a one-line message and an exit code (cli.md):
+ * the mapping of every failure to a one-line message and an exit code (docs/cli.md):
  * 400 → 2 with the gateway's message; 401/403, other errors and an unreachable
  * gateway → 3. Blocking calls are for the command's own thread.
  */

@@ -19,7 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * How the client commands show things to people (cli.md and docs/cli.md): event
+ * How the client commands show things to people (docs/cli.md): event
  * envelopes as a header line and one line per change, times in local time,
  * values on one line, freeze times.
  */

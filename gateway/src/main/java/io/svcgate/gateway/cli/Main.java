@@ -1,5 +1,6 @@
 package io.svcgate.gateway.cli;
 
+import io.svcgate.gateway.BuildInfo;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.OutputStreamWriter;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Spec;
 /**
  * Entry point of the {@code svcgate} and {@code om} launchers: {@code serve} runs
  * the gateway; {@code node events|wait|ls} and {@code daemon status} are clients
- * of a running gateway (cli.md, docs/cli.md).
+ * of a running gateway (docs/cli.md).
  *
  * <p>Exit codes of the client commands: 0 done, 1 a wait timed out, 2 bad
  * arguments (with a short usage or the precise message), 3 the gateway is
@@ -22,7 +23,7 @@ import picocli.CommandLine.Spec;
  * program name, which is {@code om} when the system property
  * {@code svcgate.program} says so (the {@code bin/om} launcher).
  */
-@Command(name = "svcgate", mixinStandardHelpOptions = true, version = "svcgate 0.1.0",
+@Command(name = "svcgate", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Event gateway for OpenSVC clusters: `serve` runs it, the other commands talk to it.",
     subcommands = {ServeCommand.class, NodeCommand.class, DaemonCommand.class})
 public final class Main implements Callable<Integer> {
@@ -60,6 +61,15 @@ public final class Main implements Callable<Integer> {
       throw ex;
     });
     return cl;
+  }
+
+  /** {@code --version}: the build's version and revision (BuildInfo), under the name typed. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      BuildInfo b = BuildInfo.current();
+      return new String[] {program() + " " + b.version() + " (" + b.revision() + ")"};
+    }
   }
 
   /** Every subcommand's {@code --version} prints the program's version. */

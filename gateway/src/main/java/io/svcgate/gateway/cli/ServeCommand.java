@@ -1,6 +1,7 @@
 package io.svcgate.gateway.cli;
 
 import io.svcgate.gateway.Gateway;
+import io.svcgate.gateway.Logging;
 import io.svcgate.gateway.config.ConfigException;
 import io.svcgate.gateway.config.ConfigKey;
 import io.svcgate.gateway.config.GatewayConfig;
@@ -22,6 +23,10 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--config", paramLabel = "FILE", description = "configuration file (YAML or JSON)")
   Path configFile;
+  @Option(names = "--defaults", paramLabel = "FILE",
+      description = "a configuration file read before --config, which it gives way to (the container image's and "
+          + "the systemd unit's)")
+  Path defaultsFile;
   @Option(names = "--http-port", paramLabel = "P", description = "HTTP port (default 1215)")
   Integer httpPort;
   @Option(names = "--data", paramLabel = "DIR", description = "data directory (default ./data)")
@@ -34,7 +39,9 @@ public final class ServeCommand implements Callable<Integer> {
   Integer jmxPort;
   @Option(names = "--bridge-port", paramLabel = "P", description = "open the TCP event-bus bridge on this port")
   Integer bridgePort;
-  @Option(names = "--raw-port", paramLabel = "P", hidden = true, description = "OpenSVC raw listener port (not available yet)")
+  @Option(names = "--raw-port", paramLabel = "P",
+      description = "open the OpenSVC raw listener (om clients, relay heartbeat) on this port; OpenSVC's own is 1214. "
+          + "Needs the cluster secret in the config file, SVCGATE_CLUSTER_SECRET or cluster.secret-file (docs/opensvc.md)")
   Integer rawPort;
   @Option(names = "--cluster", description = "join a Vert.x cluster (Hazelcast)")
   boolean cluster;
@@ -60,25 +67,25 @@ public final class ServeCommand implements Callable<Integer> {
     put(flags, ConfigKey.CLUSTER_HOST, clusterHost);
     put(flags, ConfigKey.CLUSTER_PORT, clusterPort);
     put(flags, ConfigKey.CLUSTER_MEMBERS, clusterMembers);
-    if (rawPort != null) {
-      System.err.println("svcgate: --raw-port: the OpenSVC raw listener is not available in this version");
-      return 2;
-    }
-    if (configFile != null && !Files.isReadable(configFile)) {
-      System.err.println("svcgate: cannot read config file " + configFile);
-      return 2;
+    put(flags, ConfigKey.RAW_PORT, rawPort);
+    for (Path f : new Path[] {defaultsFile, configFile}) {
+      if (f != null && !Files.isReadable(f)) {
+        System.err.println(Main.program() + ": cannot read config file " + f);
+        return 2;
+      }
     }
     GatewayConfig config;
     Gateway gateway;
     try {
-      config = GatewayConfig.load(configFile, System.getenv(), flags);
+      config = GatewayConfig.load(defaultsFile, configFile, System.getenv(), flags);
+      Logging.apply(Logging.format(config));
       gateway = Gateway.start(config).await(2, TimeUnit.MINUTES);
     } catch (ConfigException e) {
-      System.err.println("svcgate: " + e.getMessage());
+      System.err.println(Main.program() + ": " + e.getMessage());
       return 2;
     } catch (Exception e) {
       Throwable t = e.getCause() != null && e.getMessage() == null ? e.getCause() : e;
-      System.err.println("svcgate: cannot start: " + t.getMessage());
+      System.err.println(Main.program() + ": cannot start: " + t.getMessage());
       return 3;
     }
     // SIGTERM (systemd, docker stop, kill) and Ctrl-C stop gracefully and exit 0; any
@@ -100,7 +107,7 @@ public final class ServeCommand implements Callable<Integer> {
     try {
       gateway.stop().await(30, TimeUnit.SECONDS);
     } catch (Exception e) {
-      System.err.println("svcgate: unclean stop: " + e.getMessage());
+      System.err.println(Main.program() + ": unclean stop: " + e.getMessage());
       code = 1;
     } finally {
       onCtrlC.close();

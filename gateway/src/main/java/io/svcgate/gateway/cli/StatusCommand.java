@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code daemon status}: with {@code --filter}, what the path selects (filter.md,
+ * {@code daemon status}: with {@code --filter}, what the path selects (docs/filters.md,
  * "Output of status --filter"); without, a summary of the nodes and their
  * services, or the whole document with {@code --format json}.
  */
@@ -37,7 +37,7 @@ final class StatusCommand implements Callable<Integer> {
   CommandSpec spec;
 
   @Option(names = "--filter", paramLabel = "P",
-      description = "a path (filter.md), e.g. monitor.nodes.n1.frozen or monitor.nodes.*.services.status.*.avail")
+      description = "a path (docs/filters.md), e.g. monitor.nodes.n1.frozen or monitor.nodes.*.services.status.*.avail")
   String filter;
 
   @Option(names = "--format", paramLabel = "FORMAT", converter = OutputFormat.Converter.class,

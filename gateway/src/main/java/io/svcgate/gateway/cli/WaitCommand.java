@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code node wait}: blocks until a condition on the state holds (filter.md,
+ * {@code node wait}: blocks until a condition on the state holds (docs/filters.md,
  * "Waits"), through {@code GET /api/wait}.
  *
  * <p>The gateway holds one request at most {@code wait.max}; the command asks
@@ -40,7 +40,7 @@ final class WaitCommand implements Callable<Integer> {
   CommandSpec spec;
 
   @Option(names = "--filter", required = true, paramLabel = "C",
-      description = "the condition (filter.md), e.g. monitor.nodes.n1.frozen=0")
+      description = "the condition (docs/filters.md), e.g. monitor.nodes.n1.frozen=0")
   String filter;
 
   @Option(names = "--duration", paramLabel = "D",

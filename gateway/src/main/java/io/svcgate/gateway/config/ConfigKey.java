@@ -15,7 +15,7 @@ public enum ConfigKey {
   HTTP_INSTANCES("http.instances", "1", "HTTP verticle instances (event loops serving HTTP)"),
   HTTP_TLS_CERT("http.tls.cert", "", "PEM certificate chain file; with http.tls.key enables HTTPS"),
   HTTP_TLS_KEY("http.tls.key", "", "PEM private key file"),
-  AUTH_TOKENS("auth.tokens", "", "tokens as token:role pairs, comma separated (roles read, ingest, admin); none = no auth, loopback only"),
+  AUTH_TOKENS("auth.tokens", "", "tokens as token:role pairs, comma separated (roles read, ingest, admin); none = no auth, loopback only", true),
   AUTH_OPEN_HEALTH("auth.open-health", "true", "serve /health without a token"),
   AUTH_OPEN_METRICS("auth.open-metrics", "true", "serve /metrics without a token"),
   AUTH_OPEN("auth.open", "false", "without auth.tokens, allow http.host to be an address other than loopback (anyone who reaches it may read and write)"),
@@ -33,13 +33,19 @@ public enum ConfigKey {
   HISTORY_SNAPSHOT_EVERY("history.snapshot-every", "10000", "events between two state snapshots"),
   HISTORY_SNAPSHOT_INTERVAL("history.snapshot-interval", "30s", "longest time between two state snapshots while the state changes (0s: only by count and at stop); after a crash, the nodes changed since the last snapshot need a full"),
   HB_TIMEOUT("hb.timeout", "15s", "silence after which a node is stale"),
-  STREAM_BUFFER_EVENTS("stream.buffer-events", "10000", "events queued per stream subscriber before it is ended as a slow consumer"),
-  STREAM_BUFFER_BYTES("stream.buffer-bytes", "16777216", "bytes queued per stream subscriber before it is ended as a slow consumer"),
+  STREAM_BUFFER_EVENTS("stream.buffer-events", "10000", "events queued per stream subscriber; past it the subscriber goes on from the history"),
+  STREAM_BUFFER_BYTES("stream.buffer-bytes", "16777216", "bytes queued per stream subscriber; past it the subscriber goes on from the history"),
   STREAM_BOOKMARK("stream.bookmark", "15s", "idle interval between bookmarks on streams (jittered ±20%)"),
+  STREAM_STALL_TIMEOUT("stream.stall-timeout", "30s", "a stream whose client takes nothing for this long is ended as a slow consumer"),
   STREAM_MAX_SUBSCRIBERS("stream.max-subscribers", "10000", "stream subscribers at once per HTTP verticle"),
   WAIT_MAX("wait.max", "10m", "longest a single wait request is held"),
   WAIT_MAX_WAITS("wait.max-waits", "100000", "waits pending at once"),
   INGEST_MAX_PENDING("ingest.max-pending", "10000", "heartbeats accepted but not yet durable, beyond which ingest answers 503"),
+  INGEST_MAX_KEYS("ingest.max-keys", "100000", "keys and list elements in one heartbeat message, at every level; more is refused (413)"),
+  INGEST_MAX_STANZAS("ingest.max-stanzas", "10000", "stanzas (or RFC 6902 operations) in one patch generation; more is refused (413)"),
+  INGEST_MAX_BATCH("ingest.max-batch", "1000", "messages in one JSON array posted to /api/heartbeats; more is refused (413)"),
+  INGEST_MAX_NODE_KEYS("ingest.max-node-keys", "100000", "keys and list elements in one node's data; a change that would make it larger is refused (413) and the node needs a full"),
+  FILTER_MAX_COST("filter.max-cost", "1000000", "work one evaluation of a filter or wait condition may do on the state (values visited plus characters searched times the pattern size); more is refused (400)"),
   HOOKS_FILE("hooks.file", "etc/node.conf", "hooks configuration (INI), used when it exists"),
   HOOKS_TIMEOUT("hooks.timeout", "60s", "a hook run longer than this is killed"),
   HOOKS_MAX_RUNNING("hooks.max-running", "8", "hook runs at once"),
@@ -53,22 +59,63 @@ public enum ConfigKey {
   BUS_PUBLISH_EVENTS("bus.publish-events", "true", "publish every event envelope as JSON on the event-bus address svcgate.events"),
   BRIDGE_PORT("bridge.port", "", "TCP event-bus bridge port; empty = off"),
   BRIDGE_HOST("bridge.host", "127.0.0.1", "TCP event-bus bridge bind address"),
+  RAW_PORT("raw.port", "", "OpenSVC raw listener port (OpenSVC's own is 1214): om clients and the relay heartbeat of nodes; empty = off"),
+  RAW_HOST("raw.host", "0.0.0.0", "raw listener bind address (every request must be encrypted with a secret)"),
+  CLUSTER_SECRET("cluster.secret", "", "the OpenSVC cluster secret ([cluster] secret of the nodes); required by the raw listener", true),
+  RELAY_SECRET("relay.secret", "", "the secret of the relay heartbeat ([hb#N] secret of the nodes), 16, 24 or 32 bytes; default: the cluster secret", true),
+  RAW_MAX_FRAME("raw.max-frame", "16777216", "largest raw request, and largest payload once inflated, in bytes"),
+  RAW_READ_TIMEOUT("raw.read-timeout", "5s", "silence after which an unfinished raw request is dropped"),
+  RAW_MAX_CONNECTIONS("raw.max-connections", "1024", "raw connections at once (event streams included)"),
+  RAW_MAX_BUFFERED("raw.max-buffered", "67108864", "bytes of unfinished raw requests held at once, all connections together"),
+  RAW_BLACKLIST_THRESHOLD("raw.blacklist-threshold", "5", "failed decryptions in a row after which a source address is refused"),
+  RAW_BLACKLIST_TTL("raw.blacklist-ttl", "10m", "how long a source address stays refused after its last failed decryption"),
+  RAW_BLACKLIST_MAX("raw.blacklist-max", "10000", "source addresses the blacklist tracks at most (the oldest give way)"),
+  RELAY_MAX_SLOTS("relay.max-slots", "10000", "relay slots (one per cluster and node) held at most"),
+  RELAY_MAX_BYTES("relay.max-bytes", "268435456", "characters of relayed messages held at most"),
+  RELAY_SLOT_TTL("relay.slot-ttl", "24h", "age at which a relay slot not updated is dropped"),
   SIMULATE("simulate", "0", "run the built-in simulator with this many nodes"),
   SIMULATE_INTERVAL("simulate.interval", "1s", "interval between two heartbeats of one simulated node"),
   SIMULATE_SERVICES("simulate.services", "20", "services per simulated node"),
   CLUSTER("cluster.enabled", "false", "join a Vert.x cluster (Hazelcast)"),
   CLUSTER_HOST("cluster.host", "127.0.0.1", "cluster bind address"),
   CLUSTER_PORT("cluster.port", "5701", "cluster port"),
-  CLUSTER_MEMBERS("cluster.members", "", "cluster members host:port, comma separated");
+  CLUSTER_MEMBERS("cluster.members", "", "cluster members host:port, comma separated"),
+  LOG_FORMAT("log.format", "plain", "log format on stderr: plain (one line, local time with its offset) or json (one JSON object per line)");
 
   private final String key;
   private final String defaultValue;
   private final String description;
+  private final boolean secret;
 
   ConfigKey(String key, String defaultValue, String description) {
+    this(key, defaultValue, description, false);
+  }
+
+  /**
+   * A key; a {@code secret} one is masked in logs and can also be read from a
+   * file: {@code <key>-file} in the config file, {@code SVCGATE_…_FILE} in the
+   * environment (docs/configuration.md, "Secrets from files").
+   */
+  ConfigKey(String key, String defaultValue, String description, boolean secret) {
     this.key = key;
     this.defaultValue = defaultValue;
     this.description = description;
+    this.secret = secret;
+  }
+
+  /** A secret: masked in {@link GatewayConfig#describe()}, and accepted from a file ({@link #fileKey()}). */
+  public boolean secret() {
+    return secret;
+  }
+
+  /** The key naming a file that holds this secret's value: {@code <key>-file}. */
+  public String fileKey() {
+    return key + "-file";
+  }
+
+  /** The environment variable naming a file that holds this secret's value: {@code SVCGATE_…_FILE}. */
+  public String fileEnvName() {
+    return envName() + "_FILE";
   }
 
   /** The dotted key. */

@@ -21,8 +21,18 @@ import java.util.Map;
  * the environment ({@code SVCGATE_…}), then command-line flags; each later source
  * wins. Every value is validated when it is read; an unknown key in the file is an
  * error. Immutable.
+ *
+ * <p>Secrets ({@link ConfigKey#secret()}) can also come from a file, so that they stay
+ * out of the environment, the process list and {@code docker inspect}: the key
+ * {@code <key>-file} in a config file, or {@code SVCGATE_<KEY>_FILE} in the
+ * environment, names a file whose content (trailing white space removed) is the
+ * value, at the precedence of the source that named it. One source may not give
+ * both a secret and its file.
  */
 public final class GatewayConfig {
+
+  /** Largest secret file read, bytes: a secret is a line or a few, not a log file named by mistake. */
+  static final long MAX_SECRET_FILE = 64 * 1024;
 
   private final Map<ConfigKey, String> values;
 
@@ -41,7 +51,19 @@ public final class GatewayConfig {
 
   /** Resolves file (may be null), environment and flags, in increasing precedence. */
   public static GatewayConfig load(Path file, Map<String, String> env, Map<ConfigKey, String> flags) {
+    return load(null, file, env, flags);
+  }
+
+  /**
+   * Resolves a defaults file (may be null: below everything but the built-in
+   * defaults; the container image's), the config file (may be null), environment
+   * and flags, in increasing precedence.
+   */
+  public static GatewayConfig load(Path defaults, Path file, Map<String, String> env, Map<ConfigKey, String> flags) {
     Builder b = builder();
+    if (defaults != null) {
+      b.file(defaults);
+    }
     if (file != null) {
       b.file(file);
     }
@@ -107,14 +129,14 @@ public final class GatewayConfig {
     }
   }
 
-  /** A comma-separated list, trimmed, empty members dropped. */
+  /** A comma-separated list (newlines separate too, for a secret read from a file), trimmed, empty members dropped. */
   public List<String> list(ConfigKey key) {
     String s = string(key);
     if (s.isEmpty()) {
       return List.of();
     }
     List<String> out = new ArrayList<>();
-    for (String p : s.split(",")) {
+    for (String p : s.split("[,\n]")) {
       if (!p.isBlank()) {
         out.add(p.trim());
       }
@@ -122,14 +144,36 @@ public final class GatewayConfig {
     return List.copyOf(out);
   }
 
-  /** All values, for logging at start (token values masked). */
+  /** All values, for logging at start (secrets masked). */
   public Map<String, String> describe() {
     Map<String, String> m = new LinkedHashMap<>();
     for (ConfigKey k : ConfigKey.values()) {
       String v = string(k);
-      m.put(k.key(), k == ConfigKey.AUTH_TOKENS && !v.isEmpty() ? "***" : v);
+      m.put(k.key(), k.secret() && !v.isEmpty() ? "***" : v);
     }
     return m;
+  }
+
+  /**
+   * The content of the file a secret's {@code -file} key names, trailing white space removed.
+   *
+   * @param what the key or variable that named the file, for the message
+   * @throws ConfigException when the file cannot be read or is too large
+   */
+  public static String readSecret(String what, String path) {
+    if (path.isBlank()) {
+      throw new ConfigException(what + " is empty: it must name a file");
+    }
+    Path p = Path.of(path.trim());
+    try {
+      if (Files.size(p) > MAX_SECRET_FILE) {
+        throw new ConfigException(what + ": " + p + " is larger than " + MAX_SECRET_FILE + " bytes");
+      }
+      return Files.readString(p).stripTrailing();
+    } catch (IOException e) {
+      throw new ConfigException(what + ": cannot read " + p + " (" + e.getClass().getSimpleName() + ": "
+          + e.getMessage() + ")", e);
+    }
   }
 
   /** Builds a configuration source by source. */
@@ -149,6 +193,14 @@ public final class GatewayConfig {
 
     /** Reads a YAML or JSON file; nested objects are dotted keys. */
     public Builder file(Path file) {
+      Map<ConfigKey, String> fromFiles = new EnumMap<>(ConfigKey.class);
+      Map<ConfigKey, String> plain = new EnumMap<>(ConfigKey.class);
+      read(file, plain, fromFiles);
+      values.putAll(merge("config file " + file, plain, fromFiles));
+      return this;
+    }
+
+    private void read(Path file, Map<ConfigKey, String> plain, Map<ConfigKey, String> fromFiles) {
       JsonNode root;
       try {
         root = new YAMLMapper().readTree(Files.readAllBytes(file));
@@ -156,24 +208,29 @@ public final class GatewayConfig {
         throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
       }
       if (root == null || root.isNull() || root.isMissingNode()) {
-        return this;
+        return;
       }
       if (!root.isObject()) {
         throw new ConfigException("config file " + file + " must hold an object of keys");
       }
-      flatten(file, "", root);
-      return this;
+      flatten(file, "", root, plain, fromFiles);
     }
 
-    private void flatten(Path file, String prefix, JsonNode node) {
+    private void flatten(Path file, String prefix, JsonNode node, Map<ConfigKey, String> plain,
+        Map<ConfigKey, String> fromFiles) {
       Iterator<Map.Entry<String, JsonNode>> it = node.fields();
       while (it.hasNext()) {
         Map.Entry<String, JsonNode> e = it.next();
         String key = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
         JsonNode v = e.getValue();
         ConfigKey k = ConfigKey.of(key);
+        ConfigKey secret = k == null ? secretOfFileKey(key) : null;
+        if (secret != null) {
+          fromFiles.put(secret, readSecret(key, scalar(file, key, v)));
+          continue;
+        }
         if (k == null && v.isObject()) {
-          flatten(file, key, v);
+          flatten(file, key, v, plain, fromFiles);
           continue;
         }
         if (k == null && "cluster".equals(prefix) && "enabled".equals(e.getKey())) {
@@ -182,9 +239,33 @@ public final class GatewayConfig {
         if (k == null) {
           throw new ConfigException("config file " + file + ": unknown key '" + key + "' (see docs/configuration.md)");
         }
-        values.put(k, scalar(file, key, v));
+        plain.put(k, scalar(file, key, v));
       }
     }
+
+    /** The secret key whose file key is {@code key} ({@code auth.tokens-file} → auth.tokens), or null. */
+    private static ConfigKey secretOfFileKey(String key) {
+      if (!key.endsWith("-file")) {
+        return null;
+      }
+      ConfigKey k = ConfigKey.of(key.substring(0, key.length() - "-file".length()));
+      return k != null && k.secret() ? k : null;
+    }
+
+    /** One source's values: its plain ones and the secrets it read from files, which may not overlap. */
+    private static Map<ConfigKey, String> merge(String source, Map<ConfigKey, String> plain,
+        Map<ConfigKey, String> fromFiles) {
+      for (ConfigKey k : fromFiles.keySet()) {
+        if (plain.containsKey(k)) {
+          throw new ConfigException(source + " gives both " + k.key() + " and " + k.fileKey() + " (" + k.envName()
+              + " and " + k.fileEnvName() + " in the environment): keep one");
+        }
+      }
+      Map<ConfigKey, String> all = new EnumMap<>(plain);
+      all.putAll(fromFiles);
+      return all;
+    }
+
 
     private static String scalar(Path file, String key, JsonNode v) {
       if (v.isArray()) {
@@ -209,14 +290,21 @@ public final class GatewayConfig {
       return v.asText();
     }
 
-    /** Reads {@code SVCGATE_…} variables. */
+    /** Reads {@code SVCGATE_…} variables, and {@code SVCGATE_…_FILE} for secrets. */
     public Builder env(Map<String, String> env) {
+      Map<ConfigKey, String> plain = new EnumMap<>(ConfigKey.class);
+      Map<ConfigKey, String> fromFiles = new EnumMap<>(ConfigKey.class);
       for (ConfigKey k : ConfigKey.values()) {
         String v = env.get(k.envName());
         if (v != null) {
-          values.put(k, v);
+          plain.put(k, v);
+        }
+        String file = k.secret() ? env.get(k.fileEnvName()) : null;
+        if (file != null) {
+          fromFiles.put(k, readSecret(k.fileEnvName(), file));
         }
       }
+      values.putAll(merge("the environment", plain, fromFiles));
       return this;
     }
 

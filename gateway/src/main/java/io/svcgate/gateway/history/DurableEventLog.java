@@ -1,9 +1,11 @@
 package io.svcgate.gateway.history;
 
+import io.svcgate.state.ClusterState.GenerationChange;
 import io.svcgate.state.Event;
 import io.svcgate.state.history.EventLog;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -15,6 +17,29 @@ import java.util.Optional;
  * may run on another thread concurrently with appends; reads may run on any thread.
  */
 public interface DurableEventLog extends EventLog {
+
+  /**
+   * Appends {@code events} and records the nodes' merged {@code generations} (later
+   * entries of a node win; a forgotten node's entry is removed) in one atomic write:
+   * after a crash both are there or neither. Either list may be empty. The default
+   * takes no generations (a log that keeps none).
+   *
+   * @throws UnsupportedOperationException when generations are given to a log that keeps none
+   */
+  default void append(List<Event> events, List<GenerationChange> generations) {
+    if (!generations.isEmpty()) {
+      throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no node generations");
+    }
+    append(events);
+  }
+
+  /**
+   * The merged generation of every node as the last write left it (node name to
+   * generation, 0 meaning it needs a full); empty for a log that keeps none.
+   */
+  default Map<String, Long> loadGenerations() {
+    return Map.of();
+  }
 
   /**
    * Stores {@code blob} as the state at event {@code id}, durably, replacing the previous

@@ -1,10 +1,13 @@
 package io.svcgate.gateway.history;
 
+import io.svcgate.state.ClusterState.GenerationChange;
 import io.svcgate.state.Event;
+import io.svcgate.state.history.EventLog;
 import io.svcgate.state.history.HistoryGoneException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -50,7 +53,8 @@ public final class History implements AutoCloseable {
     CompletableFuture<Void> future();
   }
 
-  private record Append(List<Event> events, CompletableFuture<Void> future) implements Request {
+  private record Append(List<Event> events, List<GenerationChange> generations, CompletableFuture<Void> future)
+      implements Request {
   }
 
   private record Task(Runnable action, CompletableFuture<Void> future) implements Request {
@@ -176,6 +180,16 @@ public final class History implements AutoCloseable {
    * @throws IllegalArgumentException when the ids do not continue {@link #lastAppendedId()}
    */
   public CompletableFuture<Void> append(List<Event> events) {
+    return append(events, List.of());
+  }
+
+  /**
+   * As {@link #append(List)}, with the nodes' merged generations that changed with
+   * these events (or without any event: a full that changed nothing still moves its
+   * node's generation). They go into the same write as the events, so a crash keeps
+   * both or neither, and cost no write of their own when events are queued with them.
+   */
+  public CompletableFuture<Void> append(List<Event> events, List<GenerationChange> generations) {
     long expected = lastAppendedId + 1;
     for (Event e : events) {
       if (e.id() != expected) {
@@ -199,7 +213,7 @@ public final class History implements AutoCloseable {
     }
     queuedEvents.addAndGet(n);
     lastAppendedId = expected - 1;
-    Append append = new Append(List.copyOf(events), new CompletableFuture<>());
+    Append append = new Append(List.copyOf(events), List.copyOf(generations), new CompletableFuture<>());
     enqueue(append);
     return append.future;
   }
@@ -209,7 +223,7 @@ public final class History implements AutoCloseable {
     if (closing) {
       return CompletableFuture.failedFuture(closed());
     }
-    Append barrier = new Append(List.of(), new CompletableFuture<>());
+    Append barrier = new Append(List.of(), List.of(), new CompletableFuture<>());
     enqueue(barrier);
     return barrier.future;
   }
@@ -314,13 +328,22 @@ public final class History implements AutoCloseable {
   }
 
   public List<Event> readAfter(long after, int limit) {
+    return readAfter(after, limit, Long.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #readAfter(long, int)}, stopping after the event that brings the page to
+   * {@code maxBytes} of envelopes (at least one event): what a stream's replay holds in
+   * memory at a time, whatever the size of the events.
+   */
+  public List<Event> readAfter(long after, int limit, long maxBytes) {
     Optional<List<Event>> recent = readRecent(after, limit);
     if (recent.isPresent()) {
-      return recent.get();
+      return EventLog.cut(recent.get(), maxBytes);
     }
     // not past lastId: the store may be a moment ahead of the futures completed
     long last = lastId;
-    return after >= last ? List.of() : store.readAfter(after, (int) Math.min(limit, last - after));
+    return after >= last ? List.of() : store.readAfter(after, (int) Math.min(limit, last - after), maxBytes);
   }
 
   /**
@@ -388,6 +411,14 @@ public final class History implements AutoCloseable {
     return store.loadSnapshot();
   }
 
+  /**
+   * Each node's merged generation as the last durable write left it (blocking; for
+   * the start, after the snapshot and the replay: {@code ClusterState.recoverGenerations}).
+   */
+  public Map<String, Long> loadGenerations() {
+    return store.loadGenerations();
+  }
+
   /** The id of the latest stored snapshot; 0 when none. */
   public long snapshotId() {
     return store.snapshotId();
@@ -447,6 +478,7 @@ public final class History implements AutoCloseable {
   private void runWriter() {
     List<Append> batch = new ArrayList<>();
     List<Event> events = new ArrayList<>();
+    List<GenerationChange> generations = new ArrayList<>();
     while (true) {
       Request request = queue.poll();
       if (request == null) {
@@ -468,24 +500,28 @@ public final class History implements AutoCloseable {
       Append first = (Append) request;
       batch.add(first);
       events.addAll(first.events);
+      generations.addAll(first.generations);
       Request next;
+      // generations ride along (one per message at most, bounded by the state's pending limit)
       while (events.size() < options.getMaxBatchEvents() && (next = queue.peek()) instanceof Append) {
         queue.poll();
         Append a = (Append) next;
         batch.add(a);
         events.addAll(a.events);
+        generations.addAll(a.generations);
       }
-      write(batch, events);
+      write(batch, events, generations);
       batch.clear();
       events.clear();
+      generations.clear();
     }
   }
 
-  private void write(List<Append> batch, List<Event> events) {
+  private void write(List<Append> batch, List<Event> events, List<GenerationChange> generations) {
     Throwable failed = failure;
-    if (failed == null && !events.isEmpty()) {
+    if (failed == null && !(events.isEmpty() && generations.isEmpty())) {
       try {
-        store.append(events);
+        store.append(events, generations);
       } catch (Throwable t) {
         failed = t;
         failure = t;

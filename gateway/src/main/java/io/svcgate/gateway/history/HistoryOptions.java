@@ -5,16 +5,16 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Configuration of the durable history (model.md §5). Fluent setters validate their
+ * Configuration of the durable history (docs/model.md §5). Fluent setters validate their
  * input and throw {@link IllegalArgumentException} with a precise message.
  */
 public final class HistoryOptions {
 
   /** Default data directory: {@code ./data}. */
   public static final Path DEFAULT_DATA_DIR = Path.of("./data");
-  /** Default bound on the events kept (model.md §5). */
+  /** Default bound on the events kept (docs/model.md §5). */
   public static final long DEFAULT_MAX_EVENTS = 100_000;
-  /** Default bound on the age of the events kept (model.md §5). */
+  /** Default bound on the age of the events kept (docs/model.md §5). */
   public static final Duration DEFAULT_MAX_AGE = Duration.ofHours(24);
   /** Default number of recent events served from memory. */
   public static final int DEFAULT_WINDOW_EVENTS = 4_096;

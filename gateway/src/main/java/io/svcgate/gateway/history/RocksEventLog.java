@@ -1,5 +1,6 @@
 package io.svcgate.gateway.history;
 
+import io.svcgate.state.ClusterState.GenerationChange;
 import io.svcgate.state.Event;
 import io.svcgate.state.history.HistoryGoneException;
 import java.io.IOException;
@@ -9,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
@@ -42,9 +45,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Layout: column family {@code events} maps the big-endian 8-byte id to the
  * envelope bytes ({@link Event#json()}), so iteration is in id order; column family
- * {@code meta} holds the epoch, the format, the oldest id kept and the state snapshot.
- * An append is one {@link WriteBatch}, fsynced before {@link #append} returns when
- * the log is durable; retention is one {@code DeleteRange} plus the new oldest id, in
+ * {@code meta} holds the epoch, the format, the oldest id kept, the state snapshot and
+ * each node's merged generation ({@code gen/<nodename>}, 8 bytes). An append is one
+ * {@link WriteBatch} (the events and the generations that changed with them),
+ * fsynced before {@link #append} returns when the log is durable; retention is one {@code DeleteRange} plus the new oldest id, in
  * one batch.
  *
  * <p>Open checks what it serves: a torn last write (a WAL record cut short by a crash)
@@ -70,6 +74,8 @@ public final class RocksEventLog implements DurableEventLog {
   static final byte[] META_FORMAT = bytes("format");
   static final byte[] META_OLDEST = bytes("oldest");
   static final byte[] META_SNAPSHOT = bytes("snapshot");
+  /** Prefix of the meta keys holding each node's merged generation: {@code gen/<nodename>}. */
+  static final byte[] META_GEN_PREFIX = bytes("gen/");
   static final String FORMAT = "1";
   private static final byte[] ID_PREFIX = bytes("{\"id\":");
 
@@ -387,7 +393,20 @@ public final class RocksEventLog implements DurableEventLog {
    */
   @Override
   public void append(List<Event> events) {
-    if (events.isEmpty()) {
+    append(events, List.of());
+  }
+
+  /**
+   * Appends {@code events} and the nodes' merged {@code generations} in one batch,
+   * so a crash keeps both or neither; when the log is durable they are on disk
+   * (fsynced) when this returns.
+   *
+   * @throws IllegalArgumentException when the ids do not continue {@link #lastId()}
+   * @throws HistoryStoreException    when the write fails (the log then stays where it was)
+   */
+  @Override
+  public void append(List<Event> events, List<GenerationChange> generations) {
+    if (events.isEmpty() && generations.isEmpty()) {
       return;
     }
     long expected = lastId + 1;
@@ -405,15 +424,70 @@ public final class RocksEventLog implements DurableEventLog {
         for (Event e : events) {
           batch.put(this.events, key(e.id()), e.json());
         }
+        for (GenerationChange g : generations) {
+          if (g.forgotten()) {
+            batch.delete(meta, genKey(g.nodename()));
+          } else {
+            batch.put(meta, genKey(g.nodename()), key(g.merged()));
+          }
+        }
         db.write(writeOptions, batch);
       } catch (RocksDBException e) {
-        throw new HistoryStoreException("cannot write events " + events.get(0).id() + ".." + (expected - 1)
-            + " to the history " + storeDir() + ": " + e.getMessage(), e);
+        throw new HistoryStoreException((events.isEmpty() ? "cannot write node generations"
+            : "cannot write events " + events.get(0).id() + ".." + (expected - 1)) + " to the history "
+            + storeDir() + ": " + e.getMessage(), e);
       }
       lastId = expected - 1;
     } finally {
       useLock.readLock().unlock();
     }
+  }
+
+  /**
+   * The merged generation of every node as the last append left it, in node name
+   * order (blocking; for the start).
+   *
+   * @throws HistoryCorruptedException when a stored generation is not 8 bytes
+   */
+  @Override
+  public Map<String, Long> loadGenerations() {
+    Map<String, Long> out = new LinkedHashMap<>();
+    useLock.readLock().lock();
+    try {
+      ensureOpen();
+      try (RocksIterator it = db.newIterator(meta)) {
+        for (it.seek(META_GEN_PREFIX); it.isValid(); it.next()) {
+          byte[] k = it.key();
+          if (!startsWith(k, META_GEN_PREFIX)) {
+            break;
+          }
+          String node = new String(k, META_GEN_PREFIX.length, k.length - META_GEN_PREFIX.length,
+              StandardCharsets.UTF_8);
+          long merged = longValue(it.value(), "merged generation of node " + node);
+          if (merged < 0) {
+            throw corrupted("its merged generation of node " + node + " is negative (" + merged + ")");
+          }
+          out.put(node, merged);
+        }
+        it.status();
+      }
+      return out;
+    } catch (RocksDBException e) {
+      throw storeError(storeDir(), "cannot read node generations from", e);
+    } finally {
+      useLock.readLock().unlock();
+    }
+  }
+
+  static byte[] genKey(String nodename) {
+    byte[] name = bytes(nodename);
+    byte[] k = Arrays.copyOf(META_GEN_PREFIX, META_GEN_PREFIX.length + name.length);
+    System.arraycopy(name, 0, k, META_GEN_PREFIX.length, name.length);
+    return k;
+  }
+
+  private static boolean startsWith(byte[] b, byte[] prefix) {
+    return b.length >= prefix.length && Arrays.equals(b, 0, prefix.length, prefix, 0, prefix.length);
   }
 
   /**
@@ -425,7 +499,13 @@ public final class RocksEventLog implements DurableEventLog {
    */
   @Override
   public List<Event> readAfter(long after, int limit) {
-    return read(after, limit, (id, value) -> {
+    return readAfter(after, limit, Long.MAX_VALUE);
+  }
+
+  /** As {@link #readAfter(long, int)}, stopping after the value that reaches {@code maxBytes}. */
+  @Override
+  public List<Event> readAfter(long after, int limit, long maxBytes) {
+    return read(after, limit, maxBytes, (id, value) -> {
       try {
         return Event.fromJson(value);
       } catch (IOException e) {
@@ -440,14 +520,14 @@ public final class RocksEventLog implements DurableEventLog {
    */
   @Override
   public List<byte[]> readRawAfter(long after, int limit) {
-    return read(after, limit, (id, value) -> value);
+    return read(after, limit, Long.MAX_VALUE, (id, value) -> value);
   }
 
   private interface ValueReader<T> {
     T read(long id, byte[] value);
   }
 
-  private <T> List<T> read(long after, int limit, ValueReader<T> reader) {
+  private <T> List<T> read(long after, int limit, long maxBytes, ValueReader<T> reader) {
     if (after < 0) {
       throw new IllegalArgumentException("after must be >= 0, got " + after);
     }
@@ -463,7 +543,8 @@ public final class RocksEventLog implements DurableEventLog {
       return List.of();
     }
     int n = (int) Math.min(limit, last - after);
-    List<T> out = new ArrayList<>(n);
+    List<T> out = new ArrayList<>(Math.min(n, 1024));
+    long bytes = 0;
     useLock.readLock().lock();
     try {
       ensureOpen();
@@ -474,7 +555,12 @@ public final class RocksEventLog implements DurableEventLog {
             // retention ran between the check and the read
             throw new HistoryGoneException(after, oldestId, lastId);
           }
-          out.add(reader.read(id, it.value()));
+          byte[] value = it.value();
+          out.add(reader.read(id, value));
+          bytes += value.length;
+          if (bytes >= maxBytes) {
+            break;
+          }
         }
         it.status();
       } catch (RocksDBException e) {
@@ -483,7 +569,7 @@ public final class RocksEventLog implements DurableEventLog {
     } finally {
       useLock.readLock().unlock();
     }
-    if (out.size() < n) {
+    if (out.size() < n && bytes < maxBytes) {
       throw new HistoryGoneException(after, oldestId, lastId);
     }
     return out;

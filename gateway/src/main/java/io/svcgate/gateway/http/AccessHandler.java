@@ -46,7 +46,8 @@ final class AccessHandler implements Handler<RoutingContext> {
       return;
     }
     String path = rc.request().path();
-    if ((options.openHealth() && path.equals("/health")) || (options.openMetrics() && path.equals("/metrics"))) {
+    if ((options.openHealth() && path.equals("/health")) || (options.openMetrics() && path.equals("/metrics"))
+        || WebPage.isPage(path)) {
       rc.next();
       return;
     }

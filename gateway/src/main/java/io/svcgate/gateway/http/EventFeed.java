@@ -8,7 +8,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,31 +20,36 @@ import org.slf4j.LoggerFactory;
  * {@link Addresses#EVENT_FEED} fanned out to its subscribers, and the replay from the
  * history that lets a subscriber start after any id with no gap and no duplicate.
  *
- * <p>A subscriber is registered before its replay begins: what is published
- * meanwhile is held (bounded) and delivered after the replay, skipping ids the
- * replay already delivered. Events are appended to the history before they are
- * published, so the replay plus the held events cover every id. Runs on the
- * owning verticle's event loop; history pages are read on a worker.
+ * <p>A subscriber behind the live feed (it starts far back, or its queue filled while
+ * it read slower than events came) reads the history page by page, each page bounded
+ * in events and bytes and read only when the subscriber has written out the last one
+ * ({@link Subscriber#ready()}): the replay follows the socket, however large the
+ * backlog, and holds one page at most. Events published meanwhile are skipped (it
+ * reads them from the history); once its replay reaches the last id this feed has
+ * dispatched it is live again, and since events are appended to the history before
+ * they are published, the history covers every id up to there. Runs on the owning
+ * verticle's event loop; history pages are read on a worker.
  */
 final class EventFeed {
 
   private static final Logger LOG = LoggerFactory.getLogger(EventFeed.class);
-  private static final int PAGE = 1000;
+  /** Most events in one replayed page. */
+  static final int PAGE = 1000;
+  /** About the most bytes of envelopes in one replayed page (at least one event). */
+  static final long PAGE_BYTES = 512 * 1024;
 
   private final Vertx vertx;
   private final Context context;
   private final EventLog log;
-  private final int maxHeld;
   private final Set<Cursor> cursors = new LinkedHashSet<>();
   private MessageConsumer<Event> consumer;
   private long lastId;
   private boolean flushPending;
 
-  EventFeed(Vertx vertx, Context context, EventLog log, int maxHeld) {
+  EventFeed(Vertx vertx, Context context, EventLog log) {
     this.vertx = vertx;
     this.context = context;
     this.log = log;
-    this.maxHeld = maxHeld;
     this.lastId = log.lastId();
   }
 
@@ -109,15 +113,21 @@ final class EventFeed {
       c.last = after;
       c.replay();
     }
-    return () -> cursors.remove(c);
+    return () -> {
+      c.closed = true;
+      cursors.remove(c);
+    };
   }
 
   private final class Cursor {
     final Subscriber sub;
+    /** The id of the last event offered (or skipped as already offered). */
     long last;
     boolean live;
     boolean closed;
-    final ArrayDeque<Event> held = new ArrayDeque<>();
+    /** The replayed page being offered, or null; {@link #index} is the next to offer. */
+    List<Event> page;
+    int index;
 
     Cursor(Subscriber sub) {
       this.sub = sub;
@@ -128,40 +138,54 @@ final class EventFeed {
         return;
       }
       if (!live) {
-        if (held.size() >= maxHeld) {
-          // The subscriber cannot catch up: its replay lags the live feed by more than it may buffer.
-          close();
-          sub.end("slow consumer");
-          return;
-        }
-        held.add(e);
         return;
       }
       if (e.id() <= last) {
         return;
       }
       last = e.id();
-      if (!sub.offer(e)) {
-        close();
+      switch (sub.offer(e)) {
+        case DONE -> close();
+        case BEHIND -> fallBehind();
+        default -> { }
       }
+    }
+
+    void fallBehind() {
+      live = false;
+      page = null;
+      last = sub.resumeAfter();
+      replay();
     }
 
     void close() {
       closed = true;
-      held.clear();
+      page = null;
       cursors.remove(this);
     }
 
+    /** Goes on when the subscriber has written out what it holds (never re-entrant). */
+    void whenReady() {
+      sub.onReady(() -> context.runOnContext(v -> {
+        if (page != null) {
+          pump();
+        } else {
+          replay();
+        }
+      }));
+    }
+
+    /** Reads the next page, once the subscriber is ready for it. */
     void replay() {
       if (closed) {
         return;
       }
       if (!sub.ready()) {
-        sub.onReady(this::replay);
+        whenReady();
         return;
       }
       long from = last;
-      vertx.<List<Event>>executeBlocking(() -> log.readAfter(from, PAGE), false).onComplete(ar -> {
+      vertx.<List<Event>>executeBlocking(() -> log.readAfter(from, PAGE, PAGE_BYTES), false).onComplete(ar -> {
         if (closed) {
           return;
         }
@@ -175,30 +199,52 @@ final class EventFeed {
           }
           return;
         }
-        List<Event> page = ar.result();
-        for (Event e : page) {
-          if (e.id() <= last) {
-            continue;
-          }
-          last = e.id();
-          if (!sub.offer(e)) {
+        page = ar.result();
+        index = 0;
+        pump();
+      });
+    }
+
+    /** Offers the page while the subscriber takes it; then the next page, or live. */
+    void pump() {
+      List<Event> p = page;
+      if (closed || p == null) {
+        return;
+      }
+      while (index < p.size()) {
+        if (!sub.ready()) {
+          whenReady();
+          sub.flush();
+          return;
+        }
+        Event e = p.get(index++);
+        if (e.id() <= last) {
+          continue;
+        }
+        last = e.id();
+        switch (sub.offer(e)) {
+          case DONE -> {
             close();
             return;
           }
+          case BEHIND -> {
+            fallBehind();
+            return;
+          }
+          default -> { }
         }
-        sub.flush();
-        if (page.size() == PAGE) {
-          replay();
-          return;
-        }
+      }
+      page = null;
+      sub.flush();
+      if (closed) {
+        return;
+      }
+      if (p.isEmpty() || last >= lastId) {
+        // Everything this feed dispatched so far was in the history: what comes next is live.
         live = true;
-        while (!held.isEmpty() && !closed) {
-          deliver(held.poll());
-        }
-        if (!closed) {
-          sub.flush();
-        }
-      });
+      } else {
+        replay();
+      }
     }
   }
 }

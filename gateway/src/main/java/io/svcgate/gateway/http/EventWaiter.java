@@ -26,19 +26,19 @@ final class EventWaiter implements Subscriber {
   }
 
   @Override
-  public boolean offer(Event event) {
+  public Taken offer(Event event) {
     if (finished) {
-      return false;
+      return Taken.DONE;
     }
     lastSeen = event.id();
     var envelope = event.envelope();
     for (Condition c : conditions) {
       if (!c.test(envelope)) {
-        return true;
+        return Taken.YES;
       }
     }
     finish(true, event.id());
-    return false;
+    return Taken.DONE;
   }
 
   /** The deadline passed. */

@@ -1,5 +1,6 @@
 package io.svcgate.gateway.http;
 
+import io.svcgate.state.HeartbeatMessage;
 import java.time.Duration;
 import java.util.List;
 
@@ -24,10 +25,13 @@ import java.util.List;
  * @param idleTimeout     a connection with no request in progress is closed after this
  * @param requestTimeout  a request body must be complete this long after the request's head
  * @param clients         per-client counts of streams and waits, shared by every HTTP verticle
+ * @param streamStall     how long a stream's client may take nothing before it is ended
+ * @param limits          the bounds of one heartbeat message and of a batch
  */
 public record HttpOptions(String host, int port, long maxBody, Tokens tokens,
                           boolean openHealth, boolean openMetrics, Duration waitMax,
                           int streamEvents, long streamBytes, Duration bookmark, int maxSubscribers,
                           String tlsCert, String tlsKey, List<String> allowedHosts, List<String> corsOrigins,
-                          Duration idleTimeout, Duration requestTimeout, ClientLimits clients) {
+                          Duration idleTimeout, Duration requestTimeout, ClientLimits clients,
+                          Duration streamStall, HeartbeatMessage.Limits limits) {
 }

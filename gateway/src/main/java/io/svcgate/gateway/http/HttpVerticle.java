@@ -75,14 +75,14 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    feed = new EventFeed(vertx, context, log, options.streamEvents());
+    feed = new EventFeed(vertx, context, log);
     StateRequests state = new StateRequests(vertx);
     StatusHandler status = new StatusHandler(vertx, state, log, feed::lastId,
         () -> ready.getAsBoolean() && !stopping, scrape);
     HistoryHandler history = new HistoryHandler(vertx, log, feed::lastId);
     StreamHandler streams = new StreamHandler(vertx, options, log, feed, frames, metrics, state);
     WaitHandler waits = new WaitHandler(vertx, options, log, feed, metrics, state);
-    IngestHandler ingest = new IngestHandler(new HeartbeatIntake(vertx, metrics));
+    IngestHandler ingest = new IngestHandler(new HeartbeatIntake(vertx, metrics, options.limits()));
     AdminHandler admin = new AdminHandler(state);
 
     ConnectionGuard guard = new ConnectionGuard(vertx, options.idleTimeout().toMillis(),
@@ -105,6 +105,7 @@ public final class HttpVerticle extends VerticleBase {
     router.post("/api/events").handler(JsonBodyHandler.required()).handler(body).handler(ingest::postEvent);
     router.post("/api/nodes/:nodename/ask-full").handler(JsonBodyHandler.none()).handler(admin::askFull);
     router.delete("/api/nodes/:nodename").handler(admin::forget);
+    WebPage.mount(router);
     Errors.install(router, options.maxBody());
 
     HttpServerOptions so = new HttpServerOptions().setHost(options.host()).setPort(options.port())

@@ -43,7 +43,7 @@ final class StatusHandler {
   void health(RoutingContext rc) {
     boolean up = this.up.getAsBoolean();
     JsonObject h = new JsonObject().put("status", up ? "UP" : "DOWN").put("last_id", lastId.getAsLong())
-        .put("epoch", log.epoch());
+        .put("epoch", log.epoch()).put("version", io.svcgate.gateway.BuildInfo.current().version());
     rc.response().setStatusCode(up ? 200 : 503).putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(h.encode());
   }
 

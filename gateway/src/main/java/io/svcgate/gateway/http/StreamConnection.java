@@ -16,9 +16,15 @@ import java.util.concurrent.ThreadLocalRandom;
  * frames written to the response in one go when the feed flushes (once per turn
  * of the event loop, so a burst of events is one write) and whenever the socket
  * can take more.
- * Past its bound (count or bytes) the stream ends with a {@code gone} message
- * naming the last id delivered; the subscriber resumes from there. Idle streams
- * get a jittered bookmark. Event-loop confined.
+ *
+ * <p>The queue is bounded ({@code stream.buffer-events}, {@code stream.buffer-bytes}):
+ * when a live event does not fit, the queue is dropped and the stream falls behind
+ * ({@link Taken#BEHIND}): the feed replays the history after the last event written,
+ * at the pace the socket drains. A client that takes nothing — the socket's write
+ * queue stays full with no drain for {@code stream.stall-timeout} — is ended with a
+ * {@code gone} message naming the last id written; the client resumes from there.
+ * A client that reads, however slowly or far behind, is never ended.
+ * Idle streams get a jittered bookmark. Event-loop confined.
  */
 final class StreamConnection implements Subscriber {
 
@@ -38,6 +44,9 @@ final class StreamConnection implements Subscriber {
   private final ArrayDeque<Buffer> queue = new ArrayDeque<>();
   private final ArrayDeque<Long> queueIds = new ArrayDeque<>();
   private long queuedBytes;
+  /** Longest time the socket may stay full with no drain; 0: no bound. */
+  private final long stallMs;
+  private long stallTimer = -1;
   private long lastSeen;
   private long lastDelivered;
   private int sent;
@@ -50,7 +59,7 @@ final class StreamConnection implements Subscriber {
 
   StreamConnection(Vertx vertx, HttpServerResponse response, StreamFormat format, EventQuery query,
                    FrameCache frames, GatewayMetrics metrics, int maxEvents, long maxBytes,
-                   long bookmarkMs, int limit, long start) {
+                   long bookmarkMs, long stallMs, int limit, long start) {
     this.vertx = vertx;
     this.response = response;
     this.format = format;
@@ -60,10 +69,14 @@ final class StreamConnection implements Subscriber {
     this.maxEvents = maxEvents;
     this.maxBytes = maxBytes;
     this.bookmarkMs = bookmarkMs;
+    this.stallMs = stallMs;
     this.limit = limit;
     this.lastSeen = start;
     this.lastDelivered = start;
-    response.drainHandler(v -> flush());
+    response.drainHandler(v -> {
+      cancelStall();
+      flush();
+    });
   }
 
   void onEnd(Runnable r) {
@@ -79,21 +92,22 @@ final class StreamConnection implements Subscriber {
   void writeRaw(Buffer frame) {
     response.write(frame);
     wroteSinceBookmark = true;
+    watchStall();
   }
 
   @Override
-  public boolean offer(Event e) {
+  public Taken offer(Event e) {
     if (ended) {
-      return false;
+      return Taken.DONE;
     }
     lastSeen = e.id();
     if (!query.test(e)) {
-      return true;
+      return Taken.YES;
     }
     Buffer f = frames.frame(e, format);
-    if (queue.size() >= maxEvents || queuedBytes + f.length() > maxBytes) {
-      slowConsumer();
-      return false;
+    if (!queue.isEmpty() && (queue.size() >= maxEvents || queuedBytes + f.length() > maxBytes)) {
+      fallBehind();
+      return Taken.BEHIND;
     }
     queue.add(f);
     queueIds.add(e.id());
@@ -106,9 +120,45 @@ final class StreamConnection implements Subscriber {
     sent++;
     if (limit > 0 && sent >= limit) {
       end(null);
-      return false;
+      return Taken.DONE;
     }
-    return true;
+    return Taken.YES;
+  }
+
+  @Override
+  public long resumeAfter() {
+    return lastDelivered;
+  }
+
+  /**
+   * After a write that filled the socket's write queue: unless a drain comes first,
+   * the client has taken nothing for {@link #stallMs} when the timer fires.
+   */
+  private void watchStall() {
+    if (stallMs > 0 && stallTimer < 0 && !ended && response.writeQueueFull()) {
+      stallTimer = vertx.setTimer(stallMs, t -> {
+        stallTimer = -1;
+        if (!ended && response.writeQueueFull()) {
+          slowConsumer();
+        }
+      });
+    }
+  }
+
+  private void cancelStall() {
+    if (stallTimer >= 0) {
+      vertx.cancelTimer(stallTimer);
+      stallTimer = -1;
+    }
+  }
+
+  /** Drops what is queued: the feed replays it from the history after the last event written. */
+  private void fallBehind() {
+    sent -= queue.size();
+    queue.clear();
+    queueIds.clear();
+    queuedBytes = 0;
+    lastSeen = lastDelivered;
   }
 
   private void writeWhileWritable() {
@@ -159,12 +209,14 @@ final class StreamConnection implements Subscriber {
     }
     response.write(out);
     wroteSinceBookmark = true;
+    watchStall();
   }
 
 
   @Override
   public boolean ready() {
-    return !ended && queue.size() < Math.max(1, maxEvents / 2) && !response.writeQueueFull();
+    return !ended && !response.writeQueueFull() && queue.size() < Math.max(1, maxEvents / 2)
+        && queuedBytes < Math.max(MAX_WRITE, maxBytes / 2);
   }
 
   @Override
@@ -210,6 +262,7 @@ final class StreamConnection implements Subscriber {
     }
     ended = true;
     cancelBookmark();
+    cancelStall();
     if (last != null) {
       response.write(last);
     }
@@ -222,6 +275,7 @@ final class StreamConnection implements Subscriber {
     if (!ended) {
       ended = true;
       cancelBookmark();
+      cancelStall();
       onEnd.run();
     }
   }

@@ -91,7 +91,7 @@ final class StreamHandler {
 
   private StreamConnection open(RoutingContext rc, StreamFormat format, EventQuery q, int limit, long start) {
     return new StreamConnection(vertx, rc.response(), format, q, frames, metrics, options.streamEvents(),
-        options.streamBytes(), options.bookmark().toMillis(), limit, start);
+        options.streamBytes(), options.bookmark().toMillis(), options.streamStall().toMillis(), limit, start);
   }
 
   private void subscribe(RoutingContext rc, StreamConnection c, StreamFormat format, long after) {

@@ -8,11 +8,26 @@ import io.svcgate.state.Event;
  */
 interface Subscriber {
 
-  /**
-   * Takes one event with an id greater than any given before. Returns false when
-   * the subscriber is done and must be removed.
-   */
-  boolean offer(Event event);
+  /** What became of an offered event. */
+  enum Taken {
+    /** Taken (or skipped by the subscriber's filter); offer the next one. */
+    YES,
+    /**
+     * Not taken: the subscriber's queue is full although it reads. The feed replays
+     * from the history after {@link #resumeAfter()}, at the pace the subscriber takes.
+     */
+    BEHIND,
+    /** The subscriber is done and must be removed. */
+    DONE
+  }
+
+  /** Takes one event with an id greater than any given before. */
+  Taken offer(Event event);
+
+  /** The id after which the replay resumes when {@link #offer} answered {@link Taken#BEHIND}. */
+  default long resumeAfter() {
+    throw new UnsupportedOperationException("this subscriber never falls behind");
+  }
 
   /**
    * Writes out what {@link #offer} queued. The feed calls it once after a run of

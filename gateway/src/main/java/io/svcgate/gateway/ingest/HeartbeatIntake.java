@@ -52,10 +52,21 @@ public final class HeartbeatIntake {
 
   private final Vertx vertx;
   private final GatewayMetrics metrics;
+  private final HeartbeatMessage.Limits limits;
 
+  /** An intake with the default message bounds ({@link HeartbeatMessage.Limits#DEFAULTS}). */
   public HeartbeatIntake(Vertx vertx, GatewayMetrics metrics) {
+    this(vertx, metrics, HeartbeatMessage.Limits.DEFAULTS);
+  }
+
+  /**
+   * @param limits the bounds of one message and of a batch (ingest.max-keys, ingest.max-stanzas,
+   *               ingest.max-batch); past them a message is refused with 413
+   */
+  public HeartbeatIntake(Vertx vertx, GatewayMetrics metrics, HeartbeatMessage.Limits limits) {
     this.vertx = vertx;
     this.metrics = metrics;
+    this.limits = limits;
   }
 
   /**
@@ -80,6 +91,11 @@ public final class HeartbeatIntake {
     }
     if (body.isEmpty()) {
       throw rejected(InvalidMessageException.Reason.NOT_OBJECT.label(), null, "an empty list of messages");
+    }
+    if (body.size() > limits.maxBatch()) {
+      throw rejected(InvalidMessageException.Reason.TOO_LARGE.label(), null, "a batch of " + body.size()
+          + " messages, at most " + limits.maxBatch() + " are accepted at once (ingest.max-batch): send smaller arrays",
+          413);
     }
     List<HeartbeatMessage> out = new ArrayList<>(body.size());
     for (int i = 0; i < body.size(); i++) {
@@ -171,16 +187,21 @@ public final class HeartbeatIntake {
 
   private HeartbeatMessage validate(JsonNode node, int index) {
     try {
-      return HeartbeatMessage.parse(node);
+      return HeartbeatMessage.parse(node, limits);
     } catch (InvalidMessageException e) {
       String nodename = node.path("nodename").isTextual() ? node.path("nodename").textValue() : null;
-      throw rejected(e.reason(), nodename, (index >= 0 ? "message " + index + ": " : "") + e.getMessage());
+      throw rejected(e.reason(), nodename, (index >= 0 ? "message " + index + ": " : "") + e.getMessage(),
+          e.httpStatus());
     }
   }
 
   private IngestException rejected(String reason, String nodename, String message) {
+    return rejected(reason, nodename, message, 400);
+  }
+
+  private IngestException rejected(String reason, String nodename, String message, int status) {
     metrics.heartbeatRejected(reason);
     RejectionLog.log(reason, nodename, message);
-    return new IngestException(400, reason, message, nodename, -1, 0, 0);
+    return new IngestException(status, reason, message, nodename, -1, 0, 0);
   }
 }

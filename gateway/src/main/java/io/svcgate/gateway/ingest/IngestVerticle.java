@@ -2,6 +2,7 @@ package io.svcgate.gateway.ingest;
 
 import io.svcgate.gateway.Addresses;
 import io.svcgate.gateway.metrics.GatewayMetrics;
+import io.svcgate.state.HeartbeatMessage;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -15,22 +16,24 @@ import java.nio.charset.StandardCharsets;
  * clustered event bus and the TCP bridge) through the {@link HeartbeatIntake} every
  * ingest door shares, and answers a request with {@code {"accepted", "id"}} or a
  * failure whose code is the HTTP status of docs/api.md (400 invalid, 403 unknown
- * node, 409 out of sequence, 503 busy) and whose message says why. May be deployed
+ * node, 409 out of sequence, 413 too large, 503 busy) and whose message says why. May be deployed
  * with several instances.
  */
 public final class IngestVerticle extends VerticleBase {
 
   private final GatewayMetrics metrics;
+  private final HeartbeatMessage.Limits limits;
   private HeartbeatIntake intake;
   private MessageConsumer<Object> consumer;
 
-  public IngestVerticle(GatewayMetrics metrics) {
+  public IngestVerticle(GatewayMetrics metrics, HeartbeatMessage.Limits limits) {
     this.metrics = metrics;
+    this.limits = limits;
   }
 
   @Override
   public Future<?> start() {
-    intake = new HeartbeatIntake(vertx, metrics);
+    intake = new HeartbeatIntake(vertx, metrics, limits);
     consumer = vertx.eventBus().consumer(Addresses.HB_RX, this::onMessage);
     return consumer.completion();
   }

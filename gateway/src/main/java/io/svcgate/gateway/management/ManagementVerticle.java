@@ -2,6 +2,7 @@ package io.svcgate.gateway.management;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.svcgate.gateway.Addresses;
+import io.svcgate.gateway.BuildInfo;
 import io.svcgate.gateway.Gateway;
 import io.svcgate.gateway.config.ConfigException;
 import io.svcgate.gateway.config.ConfigKey;
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The gateway's management face, as one verticle: registers the svcgate MBeans on the
- * platform MBeanServer (jmx-metrics.md), follows {@link Addresses#EVENT_FEED} to emit JMX
+ * platform MBeanServer (docs/jmx.md), follows {@link Addresses#EVENT_FEED} to emit JMX
  * notifications and keep the node beans in step with the nodes, opens remote JMX when
  * {@code jmx.port} is set, and binds the JVM, history and hooks meters. Stopping it
  * (undeploying, or closing Vert.x) unregisters every bean it registered and closes
@@ -45,7 +46,6 @@ public final class ManagementVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ManagementVerticle.class);
   /** How long a JMX operation waits for the gateway (waits get their duration on top). */
   static final Duration TIMEOUT = Duration.ofSeconds(15);
-  private static final String DEFAULT_VERSION = "0.1.0-SNAPSHOT";
 
   private final Gateway gateway;
   private final MBeanRegistry registry = MBeanRegistry.platform();
@@ -117,8 +117,7 @@ public final class ManagementVerticle extends VerticleBase {
   }
 
   private static String version() {
-    String v = Gateway.class.getPackage().getImplementationVersion();
-    return v == null ? DEFAULT_VERSION : v;
+    return BuildInfo.current().version();
   }
 
   /** The remote JMX options, or null when {@code jmx.port} is not set. */

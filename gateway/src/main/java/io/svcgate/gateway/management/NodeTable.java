@@ -34,9 +34,10 @@ import org.slf4j.LoggerFactory;
  * row. The table is read again when an event says the set of nodes or their liveness
  * changed (a patch touching {@code monitor.nodes.<n>} of a node not in the table, a
  * node's own event, {@code hb_stale}, {@code hb_beating}, {@code forget_peer}), every
- * {@link #PERIOD}, and when a JMX read finds it older than {@link #MAX_AGE}; at most
- * one read is in flight and requests during it coalesce into one more. Beans are
- * registered and unregistered to match each read.
+ * {@link #PERIOD}, when a JMX read finds it older than {@link #MAX_AGE}, and after a
+ * bean's operation, before the operation returns (so the bean's next read shows what
+ * it did); at most one read is in flight and requests during it coalesce into one
+ * more, started after it. Beans are registered and unregistered to match each read.
  *
  * <p>Threading: {@link #onEvent}, {@link #refresh} and {@link #close} run on the
  * owning verticle's context; {@link #current} and the node sources run on any thread.
@@ -187,6 +188,23 @@ final class NodeTable {
     return out;
   }
 
+  /**
+   * Reads the table again with a read that starts now or later, never one already in
+   * flight: what an operation just did is in the rows when this completes, so the
+   * next read of a bean shows it. Any thread.
+   */
+  private CompletableFuture<Void> reread() {
+    CompletableFuture<Void> out = new CompletableFuture<>();
+    context.runOnContext(v -> refresh().onComplete(ar -> {
+      if (ar.succeeded()) {
+        out.complete(null);
+      } else {
+        out.completeExceptionally(ar.cause());
+      }
+    }));
+    return out;
+  }
+
   /** Unregisters every node bean; later reads change nothing. */
   void close() {
     closed = true;
@@ -215,9 +233,10 @@ final class NodeTable {
       });
     }
 
+    /** Returns once the state has marked the node and the table has been read again after it. */
     @Override
     public CompletionStage<Void> askFull() {
-      return Bus.ask(vertx, Addresses.ASK_FULL, nodename, TIMEOUT_MS, Object.class).thenApply(x -> null);
+      return Bus.ask(vertx, Addresses.ASK_FULL, nodename, TIMEOUT_MS, Object.class).thenCompose(x -> reread());
     }
   }
 }

@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.svcgate.gateway.BuildInfo;
 import io.svcgate.gateway.hooks.HookStats;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -34,7 +35,7 @@ import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The gateway's own meters (jmx-metrics.md, "Prometheus metrics") and the totals
+ * The gateway's own meters (docs/metrics.md) and the totals
  * that JMX reads. Thread-safe: any verticle or thread may count.
  *
  * <p>Labels are bounded (docs/metrics.md): {@code nodename} by the cluster, and at
@@ -56,6 +57,9 @@ public final class GatewayMetrics implements AutoCloseable {
   public static final String HEARTBEATS_RECEIVED = "svcgate.heartbeats.received";
   public static final String HEARTBEATS_REJECTED = "svcgate.heartbeats.rejected";
   public static final String HTTP_REFUSED = "svcgate.http.refused";
+  public static final String BUILD_INFO = "svcgate.build.info";
+  /** The {@code kind} label of received messages that did not parse. */
+  public static final String MALFORMED = "malformed";
   public static final String PATCHES_APPLIED = "svcgate.patches.applied";
   public static final String RESYNCS = "svcgate.resyncs";
   public static final String EVENTS_EMITTED = "svcgate.events.emitted";
@@ -68,6 +72,16 @@ public final class GatewayMetrics implements AutoCloseable {
   public static final String WAIT_SECONDS = "svcgate.wait";
   public static final String HOOK_RUNS = "svcgate.hook.runs";
   public static final String SLOW_CONSUMER_DISCONNECTS = "svcgate.slow.consumer.disconnects";
+  public static final String RAW_CONNECTIONS = "svcgate.raw.connections";
+  public static final String RAW_CONNECTIONS_ACCEPTED = "svcgate.raw.connections.accepted";
+  public static final String RAW_REQUESTS = "svcgate.raw.requests";
+  public static final String RAW_REJECTED = "svcgate.raw.rejected";
+  public static final String RAW_DECRYPT_FAILURES = "svcgate.raw.decrypt.failures";
+  public static final String RAW_EVENT_STREAMS = "svcgate.raw.event.streams";
+  public static final String RAW_BLACKLISTED = "svcgate.raw.blacklisted";
+  public static final String RAW_RELAY_SLOTS = "svcgate.raw.relay.slots";
+  public static final String RAW_RELAY_MESSAGES = "svcgate.raw.relay.messages";
+  public static final String RAW_RELAY_CHARACTERS = "svcgate.raw.relay.characters";
 
   /** Histogram buckets of {@code svcgate_ingest_latency_seconds}: 100 µs to 10 s. */
   static final Duration[] INGEST_BUCKETS = {Duration.ofNanos(100_000), Duration.ofNanos(250_000),
@@ -89,6 +103,12 @@ public final class GatewayMetrics implements AutoCloseable {
   private final LongAdder eventsEmitted = new LongAdder();
   private final LongAdder slowConsumerDisconnects = new LongAdder();
   private final AtomicLong lastEventId = new AtomicLong();
+  private final LongAdder rawConnectionsAccepted = new LongAdder();
+  private final LongAdder rawRequests = new LongAdder();
+  private final LongAdder rawRejected = new LongAdder();
+  private final LongAdder rawDecryptFailures = new LongAdder();
+  private final LongAdder rawRelayMessages = new LongAdder();
+  private volatile RawGauges rawGauges;
   private final AtomicLong sseSubscribers = new AtomicLong();
   private final AtomicLong ndjsonSubscribers = new AtomicLong();
   private final AtomicLong waiters = new AtomicLong();
@@ -126,6 +146,9 @@ public final class GatewayMetrics implements AutoCloseable {
         .description("live stream subscribers").tag("format", "ndjson").register(registry);
     Gauge.builder(WAITERS, waiters, AtomicLong::get)
         .description("pending waits").register(registry);
+    BuildInfo build = BuildInfo.current();
+    Gauge.builder(BUILD_INFO, () -> 1).description("always 1; the labels say which build runs")
+        .tag("version", build.version()).tag("revision", build.revision()).register(registry);
     slowConsumerCounter = Counter.builder(SLOW_CONSUMER_DISCONNECTS)
         .description("streams ended because their subscriber did not read").register(registry);
     ingestLatency = Timer.builder(INGEST_LATENCY)
@@ -247,7 +270,6 @@ public final class GatewayMetrics implements AutoCloseable {
         .increment();
   }
 
-  /** A heartbeat message rejected; {@code reason} is a label of a fixed set. */
   /**
    * An HTTP request refused before any route ran, by reason: {@code unauthorized}
    * (401), {@code unauthorized_delayed} (a 401 held back because its source failed
@@ -260,7 +282,18 @@ public final class GatewayMetrics implements AutoCloseable {
         "reason", reason).increment();
   }
 
+  /**
+   * A message rejected before it reached the state (it does not parse as a heartbeat);
+   * {@code reason} is a label of a fixed set. It counts as received too, under
+   * {@code kind="malformed"}, so that rejected never exceeds received (docs/metrics.md).
+   */
   public void heartbeatRejected(String reason) {
+    heartbeatReceived(null, MALFORMED);
+    heartbeatRefused(reason);
+  }
+
+  /** A message the state received (and counted) but refused; {@code reason} is a label of a fixed set. */
+  public void heartbeatRefused(String reason) {
     heartbeatsRejected.increment();
     counter(HEARTBEATS_REJECTED, "heartbeat messages rejected, by reason", "reason", reason).increment();
   }
@@ -378,6 +411,96 @@ public final class GatewayMetrics implements AutoCloseable {
 
   public long slowConsumerDisconnects() {
     return slowConsumerDisconnects.sum();
+  }
+
+  // --- the OpenSVC raw listener (docs/opensvc.md) -------------------------
+
+  /** What the raw listener's gauges read: thread-safe point-in-time values. */
+  public interface RawGauges {
+    /** Connections open now. */
+    long connections();
+
+    /** {@code events} streams open now. */
+    long eventStreams();
+
+    /** Source addresses refused now. */
+    long blacklisted();
+
+    /** Relay slots held. */
+    long relaySlots();
+
+    /** Characters of relayed messages held. */
+    long relayBytes();
+  }
+
+  /** Binds the raw listener's gauges (once per registry). */
+  public synchronized void bindRaw(RawGauges gauges) {
+    if (rawGauges != null) {
+      rawGauges = gauges;
+      return;
+    }
+    rawGauges = gauges;
+    Gauge.builder(RAW_CONNECTIONS, this, m -> m.rawGauges.connections())
+        .description("raw listener connections open").register(registry);
+    Gauge.builder(RAW_EVENT_STREAMS, this, m -> m.rawGauges.eventStreams())
+        .description("raw listener events streams open").register(registry);
+    Gauge.builder(RAW_BLACKLISTED, this, m -> m.rawGauges.blacklisted())
+        .description("source addresses the raw listener refuses now (too many failed decryptions)").register(registry);
+    Gauge.builder(RAW_RELAY_SLOTS, this, m -> m.rawGauges.relaySlots())
+        .description("relay slots held (one per cluster and node)").register(registry);
+    Gauge.builder(RAW_RELAY_CHARACTERS, this, m -> m.rawGauges.relayBytes())
+        .description("characters of relayed heartbeat messages held").register(registry);
+  }
+
+  /** A raw connection accepted. */
+  public void rawConnectionAccepted() {
+    rawConnectionsAccepted.increment();
+    counter(RAW_CONNECTIONS_ACCEPTED, "raw listener connections accepted").increment();
+  }
+
+  /** A raw request decrypted and dispatched; {@code action} is one of a fixed set or {@code other}. */
+  public void rawRequest(String action) {
+    rawRequests.increment();
+    counter(RAW_REQUESTS, "raw requests decrypted, by action", "action", action).increment();
+  }
+
+  /** A raw request refused; {@code reason} is one of a fixed set (docs/metrics.md). */
+  public void rawRejected(String reason) {
+    rawRejected.increment();
+    counter(RAW_REJECTED, "raw requests refused, by reason", "reason", reason).increment();
+  }
+
+  /** A payload that did not decrypt: {@code layer} {@code request} (the frame) or {@code relay} (a relayed message). */
+  public void rawDecryptFailure(String layer) {
+    rawDecryptFailures.increment();
+    counter(RAW_DECRYPT_FAILURES, "raw payloads that did not decrypt, by layer", "layer", layer).increment();
+  }
+
+  /** A relayed heartbeat message stored, and what became of it for the state; {@code result} of a fixed set. */
+  public void rawRelayMessage(String result) {
+    rawRelayMessages.increment();
+    counter(RAW_RELAY_MESSAGES, "relayed heartbeat messages received, by what the gateway made of them", "result", result)
+        .increment();
+  }
+
+  public long rawConnectionsAccepted() {
+    return rawConnectionsAccepted.sum();
+  }
+
+  public long rawRequests() {
+    return rawRequests.sum();
+  }
+
+  public long rawRejected() {
+    return rawRejected.sum();
+  }
+
+  public long rawDecryptFailures() {
+    return rawDecryptFailures.sum();
+  }
+
+  public long rawRelayMessages() {
+    return rawRelayMessages.sum();
   }
 
   /** Unbinds what holds JVM-wide listeners (the GC notifications). */

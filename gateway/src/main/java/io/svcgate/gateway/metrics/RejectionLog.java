@@ -1,5 +1,6 @@
 package io.svcgate.gateway.metrics;
 
+import io.svcgate.gateway.log.LogText;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -7,9 +8,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Logs rejected heartbeat messages with their reason: the first of each reason at
+ * Logs rejected heartbeat messages with their reason (in the text, and as the
+ * key-value {@code reason} that the JSON log format shows as a field): the first of each reason at
  * once, then at most one line per reason every {@link #INTERVAL_MS}, saying how many
- * were rejected meanwhile. A flood of bad messages never floods the log. Thread-safe.
+ * were rejected meanwhile. A flood of bad messages never floods the log, and what the
+ * sender wrote reaches it escaped ({@link LogText}): no forged lines. Thread-safe.
  */
 public final class RejectionLog {
 
@@ -35,8 +38,12 @@ public final class RejectionLog {
     long prev = last.get();
     if (now - prev >= INTERVAL_MS && last.compareAndSet(prev, now)) {
       long n = skipped.getAndSet(0);
-      LOG.info("rejected message from {} ({}): {}{}", nodename == null ? "unknown sender" : nodename, reason, message,
-          n > 0 ? " (and " + n + " more " + reason + " since the last line)" : "");
+      // the reason (and the sender, the count skipped) as fields too: log.format=json shows them as such
+      LOG.atInfo().addKeyValue("reason", LogText.escape(reason)).addKeyValue("nodename", LogText.escape(nodename))
+          .addKeyValue("skipped", n)
+          .log("rejected message from {} ({}): {}{}", nodename == null ? "unknown sender" : LogText.escape(nodename),
+              LogText.escape(reason), LogText.escape(message),
+              n > 0 ? " (and " + n + " more " + reason + " since the last line)" : "");
     } else {
       skipped.incrementAndGet();
     }

@@ -53,6 +53,11 @@ public final class HistoryLog implements EventLog {
   }
 
   @Override
+  public List<Event> readAfter(long after, int limit, long maxBytes) {
+    return history.readAfter(after, limit, maxBytes);
+  }
+
+  @Override
   public long retain(long maxEvents, long minTsMicros) {
     throw new UnsupportedOperationException("retention runs inside History");
   }

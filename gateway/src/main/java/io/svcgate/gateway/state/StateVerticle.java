@@ -8,6 +8,7 @@ import io.svcgate.gateway.bus.LazyJsonMap;
 import io.svcgate.gateway.bus.LocalCodec;
 import io.svcgate.gateway.history.History;
 import io.svcgate.gateway.history.HistoryBacklogFullException;
+import io.svcgate.gateway.log.LogText;
 import io.svcgate.gateway.metrics.GatewayMetrics;
 import io.svcgate.gateway.metrics.RejectionLog;
 import io.svcgate.state.ApplyOutcome;
@@ -20,6 +21,8 @@ import io.svcgate.state.NodeInfo;
 import io.svcgate.state.Path;
 import io.svcgate.state.filter.Condition;
 import io.svcgate.state.filter.Durations;
+import io.svcgate.state.filter.FilterBudget;
+import io.svcgate.state.filter.FilterBudgetException;
 import io.svcgate.state.filter.FilterSyntaxException;
 import io.svcgate.state.filter.Match;
 import io.svcgate.state.filter.PathExpression;
@@ -33,6 +36,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -62,6 +66,9 @@ public final class StateVerticle extends VerticleBase {
   private final Map<String, PendingWait> waitsById = new HashMap<>();
   private final Set<PendingWait> allWaits = new HashSet<>();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  /** Waits to re-evaluate after changes touched them, oldest first (each at most once). */
+  private final ArrayDeque<PendingWait> rechecks = new ArrayDeque<>();
+  private boolean recheckScheduled;
   private long livenessTimer = -1;
   private long snapshotTimer = -1;
   private int pendingDurable;
@@ -141,12 +148,12 @@ public final class StateVerticle extends VerticleBase {
     String node = hb.nodename();
     metrics.heartbeatReceived(node, hb.kind());
     if (failed()) {
-      metrics.heartbeatRejected("history_failed");
+      metrics.heartbeatRefused("history_failed");
       reply(msg, new ApplyReply(503, state.lastId(), node, merged(node), historyFailed()));
       return;
     }
     if (pendingDurable >= options.maxPendingDurable() || !history.canAccept(mostEventsOf(hb))) {
-      metrics.heartbeatRejected("overloaded");
+      metrics.heartbeatRefused("overloaded");
       reply(msg, new ApplyReply(503, state.lastId(), node, merged(node), "the history is busy, retry later"));
       return;
     }
@@ -157,23 +164,25 @@ public final class StateVerticle extends VerticleBase {
     ApplyOutcome outcome = state.apply(hb, now);
     events.addAll(outcome.events());
     if (!known && state.node(node).isPresent()) {
-      LOG.info("node {} joined", node);
+      LOG.info("node {} joined", LogText.escape(node));
     } else if (wasStale && state.node(node).map(n -> n.status() == NodeInfo.Liveness.BEATING).orElse(false)) {
-      LOG.info("node {} is beating again", node);
+      LOG.info("node {} is beating again", LogText.escape(node));
     }
     ApplyReply r = switch (outcome.status()) {
       case APPLIED, IGNORED_STALE -> new ApplyReply(202, 0, node, outcome.merged(), null);
       case GAP, AWAITING_FULL -> new ApplyReply(409, 0, node, outcome.merged(), outcome.error());
       case FAILED -> new ApplyReply(400, 0, node, outcome.merged(), outcome.error());
       case REFUSED -> new ApplyReply(403, 0, node, outcome.merged(), outcome.error());
+      case TOO_LARGE -> new ApplyReply(413, 0, node, outcome.merged(), outcome.error());
     };
     if (r.status() != 202) {
       String reason = switch (r.status()) {
         case 409 -> "out_of_sequence";
         case 403 -> "unknown_node";
+        case 413 -> "too_large";
         default -> "bad_stanza";
       };
-      metrics.heartbeatRejected(reason);
+      metrics.heartbeatRefused(reason);
       RejectionLog.log(reason, node, r.error());
     }
     countApplied(hb, outcome);
@@ -215,7 +224,7 @@ public final class StateVerticle extends VerticleBase {
 
   private void askFull(String node, String why) {
     metrics.resync(node);
-    LOG.info("node {} needs a full: {}", node, why);
+    LOG.info("node {} needs a full: {}", LogText.escape(node), LogText.escape(why));
     vertx.eventBus().publish(Addresses.HB_ASKFULL, new JsonObject().put("nodename", node));
   }
 
@@ -228,11 +237,14 @@ public final class StateVerticle extends VerticleBase {
   }
 
   /**
-   * Makes events durable, then publishes them and wakes the waits they concern.
+   * Makes events durable, with the merged generations the same change moved (in the
+   * same write: a crash keeps both or neither, so a restart recovers every node's
+   * generation exactly), then publishes the events and wakes the waits they concern.
    * Completes with the id of the last event (or the current last id when none).
    */
   private Future<Long> commit(List<Event> events, long receivedNanos) {
-    if (events.isEmpty()) {
+    List<ClusterState.GenerationChange> generations = state.drainGenerationChanges();
+    if (events.isEmpty() && generations.isEmpty()) {
       return Future.succeededFuture(state.lastId());
     }
     if (unrecorded != null) {
@@ -240,7 +252,7 @@ public final class StateVerticle extends VerticleBase {
     }
     java.util.concurrent.CompletableFuture<Void> appended;
     try {
-      appended = history.append(events);
+      appended = history.append(events, generations);
     } catch (RuntimeException e) {
       appended = java.util.concurrent.CompletableFuture.failedFuture(e);
     }
@@ -254,10 +266,15 @@ public final class StateVerticle extends VerticleBase {
         if (unrecorded == null) {
           // the state holds changes the history has not: nothing more can be numbered without a gap
           unrecorded = cause;
-          LOG.error("history append failed for events {}..{}: the gateway is DOWN and refuses changes until restarted",
-              events.get(0).id(), events.get(events.size() - 1).id(), cause);
+          LOG.error("history append failed for {}: the gateway is DOWN and refuses changes until restarted",
+              events.isEmpty() ? "node generations" : "events " + events.get(0).id() + ".." + events.get(events.size() - 1).id(),
+              cause);
         }
         done.fail(cause);
+        return;
+      }
+      if (events.isEmpty()) {
+        done.complete(state.lastId());
         return;
       }
       publish(events);
@@ -327,11 +344,54 @@ public final class StateVerticle extends VerticleBase {
     if (!touched.isEmpty() && waitIndex.size() > 0) {
       long id = events.get(events.size() - 1).id();
       for (PendingWait w : waitIndex.affected(touched)) {
-        if (w.condition.test(state.document())) {
-          w.decidedAt = id;
-          finishWait(w, true);
+        w.recheckAt = id;
+        if (!w.queued) {
+          w.queued = true;
+          rechecks.add(w);
         }
       }
+      recheckWaits();
+    }
+  }
+
+  /**
+   * Re-evaluates the waits that changes touched, in order, spending at most about
+   * {@code filter.max-cost} of work in one turn of the event loop; the rest waits for
+   * the next turn (queued behind whatever arrived meanwhile), so that many waits on a
+   * busy path never hold the writer. Each evaluation has its own budget: a wait whose
+   * condition costs more is answered with a 400.
+   */
+  private void recheckWaits() {
+    long spent = 0;
+    while (!rechecks.isEmpty()) {
+      if (spent >= options.filterMaxCost()) {
+        if (!recheckScheduled) {
+          recheckScheduled = true;
+          context.runOnContext(v -> {
+            recheckScheduled = false;
+            recheckWaits();
+          });
+        }
+        return;
+      }
+      PendingWait w = rechecks.poll();
+      w.queued = false;
+      if (w.registration == null) {
+        continue; // answered or cancelled meanwhile
+      }
+      FilterBudget budget = FilterBudget.of(options.filterMaxCost());
+      try {
+        if (w.condition.test(state.document(), budget)) {
+          w.decidedAt = w.recheckAt;
+          finishWait(w, true);
+        }
+      } catch (FilterBudgetException e) {
+        failWait(w, 400, "the wait's condition can no longer be evaluated: " + e.getMessage());
+      } catch (RuntimeException e) {
+        LOG.error("evaluating the wait on {} failed", LogText.escape(w.condition), e);
+        failWait(w, 500, "internal error evaluating the condition: " + e);
+      }
+      spent += budget.spent() + 1;
     }
   }
 
@@ -345,7 +405,7 @@ public final class StateVerticle extends VerticleBase {
     List<Event> events = new ArrayList<>();
     for (NodeInfo n : List.copyOf(state.nodes())) {
       if (n.status() == NodeInfo.Liveness.BEATING && n.lastSeen() > 0 && now - n.lastSeen() > limit) {
-        LOG.info("node {} is stale: nothing heard for {}", n.nodename(), Durations.format(options.hbTimeout()));
+        LOG.info("node {} is stale: nothing heard for {}", LogText.escape(n.nodename()), Durations.format(options.hbTimeout()));
         events.addAll(state.markStale(n.nodename(), now));
       }
     }
@@ -367,14 +427,21 @@ public final class StateVerticle extends VerticleBase {
       msg.fail(400, e.getMessage());
       return;
     }
-    reply(msg, new StatusReply(state.lastId(), Json.bytes(matches(p))));
+    List<Match> found;
+    try {
+      found = p.select(state.document(), FilterBudget.of(options.filterMaxCost()));
+    } catch (FilterBudgetException e) {
+      msg.fail(400, e.getMessage());
+      return;
+    }
+    reply(msg, new StatusReply(state.lastId(), Json.bytes(matches(found))));
   }
 
-  private ObjectNode matches(PathExpression p) {
+  private ObjectNode matches(List<Match> found) {
     ObjectNode out = Json.NODES.objectNode();
     out.put("id", state.lastId());
     ArrayNode list = out.putArray("matches");
-    for (Match m : p.select(state.document())) {
+    for (Match m : found) {
       list.addObject().<ObjectNode>set("path", m.path().toJson()).set("value", m.value());
     }
     return out;
@@ -400,8 +467,9 @@ public final class StateVerticle extends VerticleBase {
       return;
     }
     try {
-      msg.reply(new JsonObject(Buffer.buffer(Json.bytes(matches(PathExpression.parse(filter))))));
-    } catch (FilterSyntaxException e) {
+      List<Match> found = PathExpression.parse(filter).select(state.document(), FilterBudget.of(options.filterMaxCost()));
+      msg.reply(new JsonObject(Buffer.buffer(Json.bytes(matches(found)))));
+    } catch (FilterSyntaxException | FilterBudgetException e) {
       msg.fail(400, e.getMessage());
     }
   }
@@ -433,6 +501,9 @@ public final class StateVerticle extends VerticleBase {
     WaitIndex.Registration<PendingWait> registration;
     long timer = -1;
     long decidedAt;
+    /** In {@link #rechecks}; {@link #recheckAt} is the last event that touched it. */
+    boolean queued;
+    long recheckAt;
 
     PendingWait(String wid, Condition condition, Message<?> msg, boolean publicReply) {
       this.wid = wid;
@@ -466,7 +537,14 @@ public final class StateVerticle extends VerticleBase {
   private void startWait(String wid, Condition c, long timeoutMs, Message<?> msg, boolean publicReply) {
     PendingWait w = new PendingWait(wid, c, msg, publicReply);
     w.decidedAt = state.lastId();
-    if (c.test(state.document())) {
+    boolean holds;
+    try {
+      holds = c.test(state.document(), FilterBudget.of(options.filterMaxCost()));
+    } catch (FilterBudgetException e) {
+      msg.fail(400, e.getMessage());
+      return;
+    }
+    if (holds) {
       finishWait(w, true);
       return;
     }
@@ -515,6 +593,13 @@ public final class StateVerticle extends VerticleBase {
     allWaits.remove(w);
   }
 
+  /** Answers a pending wait with an error (400: its condition now costs more than a filter may). */
+  private void failWait(PendingWait w, int status, String why) {
+    release(w);
+    metrics.waitFinished(false, System.nanoTime() - w.startNanos);
+    w.msg.fail(status, why);
+  }
+
   private void finishWait(PendingWait w, boolean satisfied) {
     release(w);
     long nanos = System.nanoTime() - w.startNanos;
@@ -541,7 +626,7 @@ public final class StateVerticle extends VerticleBase {
     }
     List<Event> events = state.forget(node, now());
     metrics.forgetNode(node);
-    LOG.info("node {} forgotten", node);
+    LOG.info("node {} forgotten", LogText.escape(node));
     commit(events, System.nanoTime()).onComplete(ar -> {
       if (ar.succeeded()) {
         msg.reply(ar.result());
@@ -557,9 +642,19 @@ public final class StateVerticle extends VerticleBase {
       msg.fail(404, "unknown node " + node);
       return;
     }
+    if (failed()) {
+      msg.fail(503, historyFailed());
+      return;
+    }
     state.markNeedsFull(node);
     askFull(node, "asked by an operator");
-    msg.reply(state.lastId());
+    commit(List.of(), System.nanoTime()).onComplete(ar -> {
+      if (ar.succeeded()) {
+        msg.reply(ar.result());
+      } else {
+        msg.fail(503, ar.cause().getMessage());
+      }
+    });
   }
 
   /** Whether changes can no longer be recorded: a history write failed, or an append after its changes were applied. */
@@ -578,10 +673,12 @@ public final class StateVerticle extends VerticleBase {
    *
    * @param snapshotEvery    events between two state snapshots
    * @param snapshotInterval longest time between two snapshots while the state changes (zero: none by time)
+   * @param filterMaxCost    work one evaluation of a filter or condition may do ({@link FilterBudget}), and
+   *                         about the most that re-evaluating waits does in one turn of the event loop
    */
   public record StateOptions(String nodename, Duration hbTimeout, Duration waitMax, int maxWaits,
                              int maxPendingDurable, long snapshotEvery, Duration snapshotInterval,
-                             boolean publishJson) {
+                             boolean publishJson, long filterMaxCost) {
   }
 
   /** For tests: the reason label of an invalid message. */

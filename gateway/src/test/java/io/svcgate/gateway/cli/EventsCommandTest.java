@@ -239,7 +239,7 @@ class EventsCommandTest {
 
   @Test
   void slowConsumerGoneResumesFromLastWithoutLossOrRepeat() throws Exception {
-    start(Map.of(ConfigKey.STREAM_BUFFER_EVENTS, "4"));
+    start(Map.of(ConfigKey.STREAM_BUFFER_EVENTS, "4", ConfigKey.STREAM_STALL_TIMEOUT, "1s"));
     CountDownLatch terminal = new CountDownLatch(1);
     Cli.Running ev = Cli.startBlocked(terminal, events("--format", "json"));
     Awaits.until("the stream is open", () -> gw.gateway.metrics().subscribers() >= 1);

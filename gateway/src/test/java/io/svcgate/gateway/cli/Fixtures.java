@@ -12,7 +12,7 @@ final class Fixtures {
   private Fixtures() {
   }
 
-  /** Node data in the layout of model.md §1, with {@code frozen} as given (an integer 0 prints as {@code 0}). */
+  /** Node data in the layout of docs/model.md §1, with {@code frozen} as given (an integer 0 prints as {@code 0}). */
   static JsonObject node(Object frozen) {
     return new JsonObject()
         .put("agent", "2.1-1804").put("frozen", frozen)

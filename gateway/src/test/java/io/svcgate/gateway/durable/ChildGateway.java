@@ -28,7 +28,9 @@ import java.util.regex.Pattern;
  */
 final class ChildGateway implements AutoCloseable {
 
-  private static final Pattern READY = Pattern.compile("svcgate ready in \\d+ ms: http://[^/]+:(\\d+)/ , epoch (\\S+)");
+  /** The ready line, plain or JSON ({@code log.format=json} escapes {@code /} as {@code \/}). */
+  private static final Pattern READY =
+      Pattern.compile("svcgate ready in \\d+ ms: http:\\\\?/\\\\?/[^/\\\\]+:(\\d+)\\\\?/ , epoch ([0-9a-f-]+)");
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
   final Process process;

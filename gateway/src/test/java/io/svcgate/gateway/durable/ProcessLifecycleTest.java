@@ -31,8 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code svcgate serve} as a real process: SIGTERM stops it gracefully, a second one on
- * the same data directory refuses to start, a SIGKILL after a snapshot keeps the nodes'
- * generations, a torn log tail is recovered and a damaged one refused, with the log
+ * the same data directory refuses to start, a SIGKILL keeps every node's merged
+ * generation exactly (with or without a snapshot since), a torn log tail is recovered and a damaged one refused, with the log
  * lines and exit codes an operator sees.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
@@ -133,11 +133,10 @@ class ProcessLifecycleTest {
   }
 
   @Test
-  void afterSigkillTheLastSnapshotKeepsGenerationsAndLaterChangesNeedAFull() throws Exception {
+  void afterSigkillEveryNodeKeepsItsExactGenerationWithOrWithoutASnapshot() throws Exception {
     Path data = tmp.resolve("data");
-    Map<String, String> env = Map.of("SVCGATE_HISTORY_SNAPSHOT_INTERVAL", "300ms");
     long id;
-    try (ChildGateway gw = ChildGateway.start(data, env)) {
+    try (ChildGateway gw = ChildGateway.start(data, Map.of("SVCGATE_HISTORY_SNAPSHOT_INTERVAL", "300ms"))) {
       ingest(gw, full("n1", 1, nodeData(0)));
       ingest(gw, full("n2", 1, nodeData(0)));
       id = ingest(gw, patch("n1", 2, set(2, "stats")));
@@ -145,37 +144,43 @@ class ProcessLifecycleTest {
       gw.awaitLine("of a snapshot at or after id " + id, l -> snapshotAt(l) >= covered);
       assertThat(gw.kill()).isEqualTo(137);
     }
-    try (ChildGateway gw = ChildGateway.start(data, env)) {
+    // from now on no snapshot: what the restart knows of later changes is in the history only
+    Map<String, String> noSnapshot = Map.of("SVCGATE_HISTORY_SNAPSHOT_INTERVAL", "0s");
+    try (ChildGateway gw = ChildGateway.start(data, noSnapshot)) {
       assertThat(Long.parseLong(recovered(gw).group(3))).isEqualTo(id);
       JsonObject n1 = node(gw, "n1");
       assertThat(n1.getLong("gen")).isEqualTo(2L);
       assertThat(n1.getBoolean("needs_full")).isFalse();
       ingest(gw, patch("n1", 3, set(3, "stats")));
-      // n2 changes, then the gateway is killed before a snapshot can see it
+      // a generation with no stanza: it moves n1 to 4 and emits no event
+      ingest(gw, new JsonObject().put("nodename", "n1").put("kind", "patch").put("gen", new JsonObject().put("n1", 4))
+          .put("deltas", new JsonObject().put("4", new JsonArray())));
       long changed = ingest(gw, patch("n2", 2, set(2, "stats")));
+      // a full identical to what n2 holds: no event, generation 9
+      ingest(gw, full("n2", 9, nodeData(0).put("stats", 2)));
+      ingest(gw, full("n3", 5, nodeData(0)));
+      assertThat(gw.post("/api/nodes/n3/ask-full", "").statusCode()).isEqualTo(202);
       assertThat(gw.kill()).isEqualTo(137);
-      long lastSnapshot = gw.stderr().stream().mapToLong(ProcessLifecycleTest::snapshotAt).max().orElse(0);
-      try (ChildGateway again = ChildGateway.start(data, env)) {
-        JsonObject n2 = node(again, "n2");
-        if (!n2.getBoolean("needs_full")) {
-          // a snapshot came in between after all (its log line may not have made it out): the generation is exact
-          assertThat(n2.getLong("gen")).isEqualTo(2L);
-        } else {
-          // the documented limit: the patch is in the history, its generation is not; the node sends a full
-          assertThat(lastSnapshot).as("no snapshot saw the change").isLessThan(changed);
-          HttpResponse<String> r = again.post("/api/heartbeats", patch("n2", 3, set(3, "stats")).encode());
-          assertThat(r.statusCode()).isEqualTo(409);
-          assertThat(new JsonObject(r.body()).getLong("merged")).isZero();
-          ingest(again, full("n2", 3, nodeData(0).put("stats", 3)));
-          ingest(again, patch("n2", 4, set(4, "stats")));
-        }
-        // n1's patch 3 is in the history either way, and so is n2's change
-        JsonObject doc = new JsonObject(again.get("/api/daemon/status").body()).getJsonObject("monitor")
-            .getJsonObject("nodes");
-        assertThat(doc.getJsonObject("n1").getInteger("stats")).isEqualTo(3);
-        assertThat(doc.getJsonObject("n2").getInteger("stats")).isGreaterThanOrEqualTo(2);
-        assertThat(again.terminate()).isZero();
-      }
+      assertThat(gw.stderr().stream().mapToLong(ProcessLifecycleTest::snapshotAt).max().orElse(0))
+          .as("no snapshot saw the changes").isLessThan(changed);
+    }
+    try (ChildGateway again = ChildGateway.start(data, noSnapshot)) {
+      assertThat(node(again, "n1").getLong("gen")).isEqualTo(4L);
+      assertThat(node(again, "n1").getBoolean("needs_full")).isFalse();
+      assertThat(node(again, "n2").getLong("gen")).isEqualTo(9L);
+      assertThat(node(again, "n2").getBoolean("needs_full")).isFalse();
+      assertThat(node(again, "n3").getLong("gen")).as("the operator's ask-full is kept").isZero();
+      assertThat(node(again, "n3").getBoolean("needs_full")).isTrue();
+      // each node's next patch applies, no full needed (n3 was asked for one)
+      ingest(again, patch("n1", 5, set(5, "stats")));
+      ingest(again, patch("n2", 10, set(10, "stats")));
+      HttpResponse<String> r = again.post("/api/heartbeats", patch("n3", 6, set(6, "stats")).encode());
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(409);
+      JsonObject doc = new JsonObject(again.get("/api/daemon/status").body()).getJsonObject("monitor")
+          .getJsonObject("nodes");
+      assertThat(doc.getJsonObject("n1").getInteger("stats")).isEqualTo(5);
+      assertThat(doc.getJsonObject("n2").getInteger("stats")).isEqualTo(10);
+      assertThat(again.terminate()).isZero();
     }
   }
 

@@ -1,7 +1,9 @@
 package io.svcgate.gateway.history;
 
+import io.svcgate.state.ClusterState.GenerationChange;
 import io.svcgate.state.Event;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -32,14 +34,24 @@ final class GatedLog implements DurableEventLog {
 
   @Override
   public void append(List<Event> events) {
+    append(events, List.of());
+  }
+
+  @Override
+  public void append(List<Event> events, List<GenerationChange> generations) {
     entered.add(events.size());
     permits.acquireUninterruptibly();
     RuntimeException e = failWith;
     if (e != null) {
       throw e;
     }
-    delegate.append(events);
+    delegate.append(events, generations);
     writes.add(events.size());
+  }
+
+  @Override
+  public Map<String, Long> loadGenerations() {
+    return delegate.loadGenerations();
   }
 
   @Override

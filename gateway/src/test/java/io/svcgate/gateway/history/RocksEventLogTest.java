@@ -3,6 +3,7 @@ package io.svcgate.gateway.history;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.svcgate.state.ClusterState.GenerationChange;
 import io.svcgate.state.Event;
 import io.svcgate.state.history.HistoryGoneException;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -230,6 +232,42 @@ class RocksEventLogTest {
     }
     try (RocksEventLog log = RocksEventLog.open(copy, true)) {
       assertThat(log.lastId()).isEqualTo(121);
+    }
+  }
+
+  @Test
+  void nodeGenerationsAreWrittenWithTheEventsAndReloaded() {
+    Path dir = tmp.resolve("data");
+    try (RocksEventLog log = RocksEventLog.open(dir, true)) {
+      assertThat(log.loadGenerations()).isEmpty();
+      log.append(TestEvents.range(1, 3, T0), List.of(new GenerationChange("n1", 4, false),
+          new GenerationChange("n/2 é", 7, false)));
+      // later entries win, a forgotten node goes, a change without events is written too
+      log.append(TestEvents.range(4, 4, T0), List.of(new GenerationChange("n1", 5, false),
+          new GenerationChange("n1", 6, false), new GenerationChange("n3", 1, false)));
+      log.append(List.of(), List.of(new GenerationChange("n3", 0, true), new GenerationChange("n4", 0, false)));
+      assertThat(log.lastId()).isEqualTo(4);
+      assertThat(log.loadGenerations()).containsExactlyInAnyOrderEntriesOf(Map.of("n1", 6L, "n/2 é", 7L, "n4", 0L));
+    }
+    try (RocksEventLog log = RocksEventLog.open(dir, true)) {
+      assertThat(log.lastId()).isEqualTo(4);
+      assertThat(log.loadGenerations()).containsExactlyInAnyOrderEntriesOf(Map.of("n1", 6L, "n/2 é", 7L, "n4", 0L));
+    }
+  }
+
+  @Test
+  void aTornLastWriteDropsItsGenerationsWithItsEvents() throws IOException {
+    Path dir = tmp.resolve("data");
+    Path copy = tmp.resolve("copy");
+    try (RocksEventLog log = RocksEventLog.open(dir, true)) {
+      log.append(TestEvents.range(1, 50, T0), List.of(new GenerationChange("n1", 2, false)));
+      log.append(TestEvents.range(51, 60, T0), List.of(new GenerationChange("n1", 3, false)));
+      copyTree(dir, copy);
+    }
+    truncateBy(newestWal(copy), 7);
+    try (RocksEventLog log = RocksEventLog.open(copy, true)) {
+      assertThat(log.lastId()).isEqualTo(50);
+      assertThat(log.loadGenerations()).isEqualTo(Map.of("n1", 2L));
     }
   }
 

@@ -176,7 +176,8 @@ class JmxTest {
     assertThat(node.getPatchesApplied()).isZero();
 
     node.askFull();
-    Awaits.until("n1 needs a full", node::isNeedsFull);
+    // what the operation did is in the bean's very next read
+    assertThat(node.isNeedsFull()).isTrue();
     assertThat(node.getResyncs()).isEqualTo(1);
     JsonArray rows = gw.get("/api/nodes").bodyAsJsonArray();
     assertThat(rows.getJsonObject(0).getBoolean("needs_full")).isTrue();
@@ -238,6 +239,67 @@ class JmxTest {
       assertThat(new JsonObject((String) n.getUserData()).getString("nodename")).isEqualTo("n1");
       assertThat(n.getMessage()).isEqualTo("n1 patch monitor.nodes.n1.frozen");
       assertThat(seen).allMatch(x -> x.getType().equals("svcgate.patch"));
+    } finally {
+      PLATFORM.removeNotificationListener(ObjectNames.GATEWAY, listener);
+    }
+  }
+  /**
+   * What README.md and docs/jmx.md promise: by default exactly the events of kind
+   * {@code event} notify (node events and the gateway's own, in id order), with
+   * {@code jmx.notify-patches} every event does.
+   */
+  @Test
+  void byDefaultEveryNodeEventNotifiesAndNoPatch() throws Exception {
+    assertThat(notifiedAgainstHistory()).as("kinds notified").containsOnly("event");
+  }
+
+  @Test
+  void withNotifyPatchesEveryEventNotifies() throws Exception {
+    gw.close();
+    gw = TestGateway.start(dir.resolve("patches"), Map.of(ConfigKey.JMX_NOTIFY_PATCHES, "true"));
+    assertThat(notifiedAgainstHistory()).as("kinds notified").containsOnly("event", "patch");
+  }
+
+  /**
+   * Makes patches, node events and gateway events (a node forgotten), ends with a node
+   * event, and checks that the notifications received are exactly the events of the
+   * history the gateway says it notifies, in order; returns the kinds seen.
+   */
+  private java.util.Set<String> notifiedAgainstHistory() throws Exception {
+    boolean patches = Boolean.parseBoolean(gw.gateway.config().string(ConfigKey.JMX_NOTIFY_PATCHES));
+    long start = gw.ingest(full("n1", 1, nodeData(0)));
+    BlockingQueue<Notification> got = new LinkedBlockingQueue<>();
+    NotificationListener listener = (n, hb) -> got.add(n);
+    PLATFORM.addNotificationListener(ObjectNames.GATEWAY, listener, null, null);
+    try {
+      gw.ingest(patch("n1", 2, set(3, "stats")));
+      gw.post("/api/events", event("n1", "node_freeze", new JsonObject().put("reason", "target")));
+      gw.ingest(full("n2", 1, nodeData(0)));
+      assertThat(gw.delete("/api/nodes/n2").statusCode()).isEqualTo(200);
+      long end = gw.post("/api/events", event("n1", "node_thaw", null)).bodyAsJsonObject().getLong("id");
+      java.util.List<Long> notified = new java.util.ArrayList<>();
+      while (notified.isEmpty() || notified.get(notified.size() - 1) < end) {
+        Notification n = got.poll(30, TimeUnit.SECONDS);
+        assertThat(n).as("notifications up to %d, got %s", end, notified).isNotNull();
+        if (n.getSequenceNumber() > start) {
+          notified.add(n.getSequenceNumber());
+        }
+      }
+      JsonArray history = gw.get("/api/events?after=" + start).bodyAsJsonObject().getJsonArray("events");
+      java.util.List<Long> expected = new java.util.ArrayList<>();
+      java.util.Set<String> kinds = new java.util.TreeSet<>();
+      for (Object o : history) {
+        JsonObject e = (JsonObject) o;
+        if (e.getLong("id") <= end && (patches || "event".equals(e.getString("kind")))) {
+          expected.add(e.getLong("id"));
+          kinds.add(e.getString("kind"));
+        }
+      }
+      assertThat(history.stream().map(o -> (JsonObject) o).filter(e -> "event".equals(e.getString("kind")))
+          .map(e -> e.getJsonObject("data").getString("id"))).as("the run made a gateway event too")
+          .contains("forget_peer");
+      assertThat(notified).isEqualTo(expected);
+      return kinds;
     } finally {
       PLATFORM.removeNotificationListener(ObjectNames.GATEWAY, listener);
     }

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code GET /metrics} after a known ingest: the spec's names, labels and values. */
+/** {@code GET /metrics} after a known ingest: the names, labels and values of docs/metrics.md. */
 @Timeout(90)
 class MetricsTest {
 
@@ -115,6 +115,10 @@ class MetricsTest {
     assertThat(value(s, "svcgate_heartbeats_rejected_total", "reason", "out_of_sequence")).isEqualTo(1);
     assertThat(s.stream().filter(x -> x.name().equals("svcgate_heartbeats_rejected_total"))
         .mapToDouble(Sample::value).sum()).isEqualTo(2);
+    // the message that did not parse was received too: the rejected share stays within 0..1
+    assertThat(value(s, "svcgate_heartbeats_received_total", "nodename", "other", "kind", "malformed")).isEqualTo(1);
+    assertThat(s.stream().filter(x -> x.name().equals("svcgate_heartbeats_received_total"))
+        .mapToDouble(Sample::value).sum()).isEqualTo(5);
     assertThat(value(s, "svcgate_patches_applied_total", "nodename", "n1")).isEqualTo(1);
     assertThat(value(s, "svcgate_resyncs_total", "nodename", "n1")).isEqualTo(1);
     assertThat(value(s, "svcgate_events_emitted_total", "kind", "event", "eventid", "node_freeze")).isEqualTo(1);

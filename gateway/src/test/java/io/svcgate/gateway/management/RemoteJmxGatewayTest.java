@@ -133,7 +133,7 @@ class RemoteJmxGatewayTest {
     try (JMXConnector c = connect("admin", "t0psecret")) {
       NodeMXBean n1 = JMX.newMXBeanProxy(c.getMBeanServerConnection(), ObjectNames.node("n1"), NodeMXBean.class);
       n1.askFull();
-      Awaits.until("n1 needs a full", n1::isNeedsFull);
+      assertThat(n1.isNeedsFull()).as("the next read after the operation").isTrue();
     }
   }
 

@@ -1,0 +1,120 @@
+package io.svcgate.gateway.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.svcgate.gateway.Tools;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The install package as a user gets it (docs/install.md): {@code target/svcgate-<version>.tar.gz},
+ * made by {@code mvn package}, unpacked with tar somewhere unrelated and run from there,
+ * through a symbolic link as {@code /usr/local/bin/om} would be. Runs after package
+ * (failsafe, {@code mvn verify}).
+ */
+@Timeout(300)
+class PackageIT {
+
+  @TempDir
+  static Path dir;
+  static Path home;
+  static String version;
+
+  @BeforeAll
+  static void unpack() throws Exception {
+    version = System.getProperty("svcgate.test.project-version");
+    Path tarball = Path.of(System.getProperty("svcgate.test.tarball"));
+    assertThat(tarball).exists();
+    Repo.Run r = Repo.run(List.of("tar", "xzf", tarball.toString()), Map.of("PATH", "/usr/bin:/bin"), dir);
+    assertThat(r.code()).as(r.err()).isZero();
+    home = dir.resolve("svcgate-" + version);
+  }
+
+  private static Map<String, String> env() {
+    return Map.of("PATH", "/usr/bin:/bin", "JAVA_HOME", System.getProperty("java.home"));
+  }
+
+  @Test
+  void theLayout() {
+    for (String f : List.of("bin/svcgate", "bin/om")) {
+      assertThat(home.resolve(f)).isExecutable();
+    }
+    for (String f : List.of("lib/svcgate.jar", "README.md", "build.properties", "etc/svcgate.yaml.example",
+        "etc/node.conf.example", "etc/systemd/svcgate.service", "etc/systemd/svcgate-defaults.yaml",
+        "share/bash-completion/completions/svcgate", "share/bash-completion/completions/om",
+        "share/man/man1/svcgate.1", "share/man/man1/om.1", "share/doc/svcgate/install.md",
+        "share/doc/svcgate/configuration.md")) {
+      assertThat(home.resolve(f)).as(f).isRegularFile();
+    }
+  }
+
+  @Test
+  void itRunsFromWhereItIsUnpackedThroughALink() throws Exception {
+    Path bin = Files.createDirectories(dir.resolve("usr-local-bin"));
+    Path om = Files.createSymbolicLink(bin.resolve("om"), home.resolve("bin/om"));
+    Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+    Repo.Run v = Repo.run(List.of(om.toString(), "--version"), env(), elsewhere);
+    assertThat(v.code()).as(v.err()).isZero();
+    assertThat(v.out()).matches("om " + Pattern.quote(version) + " \\(\\S+\\)\\n");
+    int dead;
+    try (ServerSocket s = new ServerSocket(0)) {
+      dead = s.getLocalPort();
+    }
+    Repo.Run down = Repo.run(List.of(om.toString(), "node", "ls", "--server", "http://127.0.0.1:" + dead), env(),
+        elsewhere);
+    assertThat(down.code()).isEqualTo(3);
+    assertThat(down.err()).startsWith("om: cannot reach the gateway at http://127.0.0.1:" + dead);
+  }
+
+  @Test
+  void theManPagesRenderWithoutAWarning() throws Exception {
+    String groff = Tools.require("groff", "groff-base");
+    for (String page : List.of("svcgate.1", "om.1")) {
+      Repo.Run r = Repo.run(List.of(groff, "-man", "-Tutf8", "-ww", home.resolve("share/man/man1/" + page).toString()),
+          env(), dir);
+      assertThat(r.code()).isZero();
+      assertThat(r.err()).as(page).isEmpty();
+      String text = r.out().replaceAll(".\b", "");
+      assertThat(text).contains("SYNOPSIS", "EXIT STATUS", "node wait", "--filter", "--token-file", version);
+    }
+  }
+
+  @Test
+  void bashCompletesCommandsAndOptions() throws Exception {
+    Path script = home.resolve("share/bash-completion/completions/om");
+    Repo.Run r = Repo.run(List.of("bash", "-c", "source '" + script + "' 2>/dev/null; "
+        + "COMP_WORDS=(om node ''); COMP_CWORD=2; _complete_om; echo \"${COMPREPLY[*]}\"; "
+        + "COMP_WORDS=(om node wait --f); COMP_CWORD=3; _complete_om; echo \"${COMPREPLY[*]}\""), env(), dir);
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).isEqualTo("events wait ls\n--filter\n");
+  }
+
+  @Test
+  void theSystemdUnitVerifiesAndIsHardened() throws Exception {
+    String analyze = Tools.require("systemd-analyze", "systemd");
+    String unit = Files.readString(home.resolve("etc/systemd/svcgate.service"));
+    Matcher stop = Pattern.compile("(?m)^TimeoutStopSec=(\\d+)$").matcher(unit);
+    assertThat(stop.find()).isTrue();
+    assertThat(Integer.parseInt(stop.group(1))).as("longer than the 30 s graceful stop").isGreaterThan(30);
+    assertThat(unit).contains("\nUser=svcgate\n", "\nStateDirectory=svcgate\n", "\nRestart=on-failure\n",
+        "\nNoNewPrivileges=yes\n", "\nProtectSystem=strict\n", "\nReadWritePaths=/var/lib/svcgate\n");
+    // verify checks that ExecStart's program exists: point it at the unpacked one
+    Path units = Files.createDirectories(dir.resolve("units"));
+    Path copy = Files.writeString(units.resolve("svcgate.service"),
+        unit.replace("/opt/svcgate/", home.toString() + "/"));
+    Repo.Run v = Repo.run(List.of(analyze, "verify", "--man=no", copy.toString()), env(), dir);
+    assertThat(v.code()).as(v.out() + v.err()).isZero();
+    assertThat(v.out() + v.err()).as("systemd-analyze verify said").isEmpty();
+    Repo.Run s = Repo.run(List.of(analyze, "security", "--offline=yes", "--threshold=40", copy.toString()), env(), dir);
+    assertThat(s.code()).as("exposure above 4.0 (the threshold is in tenths):%n%s", s.out()).isZero();
+  }
+}
