@@ -22,6 +22,7 @@ import io.svcgate.gateway.state.ApplyReply;
 import io.svcgate.gateway.history.History;
 import io.svcgate.gateway.history.HistoryCorruptedException;
 import io.svcgate.gateway.history.HistoryOptions;
+import io.svcgate.gateway.history.HistoryStoreException;
 import io.svcgate.gateway.history.Snapshot;
 import io.svcgate.gateway.hooks.Hooks;
 import io.svcgate.gateway.hooks.HooksOptions;
@@ -32,6 +33,7 @@ import io.svcgate.gateway.state.WaitRequest;
 import io.svcgate.gateway.state.WaitResult;
 import io.svcgate.state.ClusterState;
 import io.svcgate.state.HeartbeatMessage;
+import io.svcgate.state.NewerFormatException;
 import io.svcgate.state.aggregates.ServiceAggregator;
 import io.svcgate.state.Event;
 import io.svcgate.state.history.EventLog;
@@ -294,6 +296,9 @@ public final class Gateway {
     ClusterState cs;
     try {
       cs = snap.map(s -> b.restore(s.blob())).orElseGet(b::build);
+    } catch (NewerFormatException e) {
+      throw new HistoryStoreException(dataDir() + ": " + e.getMessage() + ". Run the newer svcgate again, or restore "
+          + "the backup made before the upgrade (docs/operations.md, \"Upgrade\")", e);
     } catch (IllegalArgumentException e) {
       throw new HistoryCorruptedException("the state snapshot at id " + snap.get().id() + " in " + dataDir()
           + " cannot be read (" + e.getMessage() + "). svcgate will not serve a state it cannot trust: restore a backup of "
