@@ -72,8 +72,10 @@ RUN chmod 0755 /opt/svcgate/bin/* && chmod 0644 /opt/svcgate/etc/container.yaml
 # variables would silently override a mounted one. The image's settings (data in
 # /data, listening on every interface, the hooks file) are in
 # /opt/svcgate/etc/container.yaml, read below everything else (docs/docker.md).
-# HTTP without auth.tokens is open to whoever reaches the published port: publish
-# it on 127.0.0.1 only, or set tokens (docs/security.md).
+# HTTP without auth.tokens is open to whoever reaches the published port
+# (container.yaml sets auth.open: true to say so on purpose, and the gateway logs
+# it as an error at start): publish it on 127.0.0.1 only, or set tokens
+# (docs/security.md).
 #
 # Memory: the heap gets half of the container's limit; the other half is for
 # what is not heap: RocksDB's caches and memtables (about 100 MB), Netty's direct

@@ -742,8 +742,9 @@
     waitAbort = ctl;
     const started = performance.now();
     const elapsed = () => ((performance.now() - started) / 1000).toFixed(1) + " s";
-    setWait("waiting", "waiting for " + text + " — " + elapsed());
-    waitTick = setInterval(() => setWait("waiting", "waiting for " + text + " — " + elapsed()), 100);
+    setWait("waiting", "waiting for " + text);
+    $("wait-elapsed").textContent = elapsed();
+    waitTick = setInterval(() => { $("wait-elapsed").textContent = elapsed(); }, 100);
     $("wait-cancel").disabled = false;
     const once = async () => {
       // The gateway holds one request at most wait.max; ask again until it holds or the user cancels.
@@ -751,6 +752,7 @@
       if (ctl.signal.aborted) return;
       if (r.satisfied) {
         endWait();
+        $("wait-elapsed").textContent = "";
         setWait("satisfied", "✓ satisfied after " + elapsed() + " (event " + r.id + "): " + text);
       } else {
         await once();
@@ -759,6 +761,7 @@
     once().catch(e => {
       if (ctl.signal.aborted) return;
       endWait();
+      $("wait-elapsed").textContent = "";
       setWait("error", "the wait failed: " + e.message);
     });
   }
@@ -774,6 +777,7 @@
     if (waitAbort) {
       waitAbort.abort();
       endWait();
+      $("wait-elapsed").textContent = "";
       setWait("idle", "wait cancelled");
     }
   }
@@ -810,8 +814,9 @@
     }
     S.frames++;
     S.drawMs += performance.now() - t0;
-    const c = $("conn");
-    if (c.dataset.state === "live") c.textContent = "live — event " + S.applied;
+    // The event counter sits outside the status region, which speaks only when the state changes.
+    const idText = S.applied ? "event " + S.applied : "";
+    if ($("conn-id").textContent !== idText) $("conn-id").textContent = idText;
     document.body.dataset.applied = String(S.applied);
   }
 

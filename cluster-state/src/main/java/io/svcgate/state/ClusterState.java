@@ -272,6 +272,7 @@ public final class ClusterState {
     /**
      * A state restored from a {@link ClusterState#snapshot()} with this configuration.
      *
+     * @throws NewerFormatException when the snapshot is of a format newer than {@link #SNAPSHOT_FORMAT}
      * @throws IllegalArgumentException when the bytes are not a snapshot
      */
     public ClusterState restore(byte[] snapshot) {
@@ -281,6 +282,9 @@ public final class ClusterState {
         s = Json.parse(snapshot);
       } catch (IOException e) {
         throw new IllegalArgumentException("not a cluster-state snapshot: " + e.getMessage(), e);
+      }
+      if (s != null && s.isObject() && s.path("format").isIntegralNumber() && s.path("format").asInt() > SNAPSHOT_FORMAT) {
+        throw new NewerFormatException("the state snapshot", s.path("format").asInt(), SNAPSHOT_FORMAT);
       }
       if (s == null || !s.isObject() || s.path("format").asInt(-1) != SNAPSHOT_FORMAT) {
         throw new IllegalArgumentException("not a cluster-state snapshot of format " + SNAPSHOT_FORMAT);

@@ -7,7 +7,10 @@ import io.svcgate.gateway.bus.LocalCodec;
 import io.svcgate.gateway.config.ConfigException;
 import io.svcgate.gateway.config.ConfigKey;
 import io.svcgate.gateway.config.GatewayConfig;
+import io.svcgate.gateway.http.ClientLimits;
+import io.svcgate.gateway.http.HostNames;
 import io.svcgate.gateway.http.HttpOptions;
+import io.svcgate.gateway.http.Tokens;
 import io.svcgate.gateway.http.HttpVerticle;
 import io.svcgate.gateway.ingest.IngestVerticle;
 import io.svcgate.gateway.management.ManagementVerticle;
@@ -19,6 +22,7 @@ import io.svcgate.gateway.state.ApplyReply;
 import io.svcgate.gateway.history.History;
 import io.svcgate.gateway.history.HistoryCorruptedException;
 import io.svcgate.gateway.history.HistoryOptions;
+import io.svcgate.gateway.history.HistoryStoreException;
 import io.svcgate.gateway.history.Snapshot;
 import io.svcgate.gateway.hooks.Hooks;
 import io.svcgate.gateway.hooks.HooksOptions;
@@ -29,6 +33,7 @@ import io.svcgate.gateway.state.WaitRequest;
 import io.svcgate.gateway.state.WaitResult;
 import io.svcgate.state.ClusterState;
 import io.svcgate.state.HeartbeatMessage;
+import io.svcgate.state.NewerFormatException;
 import io.svcgate.state.aggregates.ServiceAggregator;
 import io.svcgate.state.Event;
 import io.svcgate.state.history.EventLog;
@@ -194,15 +199,19 @@ public final class Gateway {
     }
     String host = httpHost();
     if (tokens.isEmpty()) {
-      LOG.warn("no auth.tokens configured: HTTP is open to anyone who can reach {}", host);
+      checkOpenBinding(host);
     }
     HttpOptions ho = new HttpOptions(host, config.port(ConfigKey.HTTP_PORT), config.longValue(ConfigKey.HTTP_MAX_BODY),
-        tokens, config.bool(ConfigKey.AUTH_OPEN_HEALTH), config.bool(ConfigKey.AUTH_OPEN_METRICS),
+        Tokens.of(tokens), config.bool(ConfigKey.AUTH_OPEN_HEALTH), config.bool(ConfigKey.AUTH_OPEN_METRICS),
         config.duration(ConfigKey.WAIT_MAX), config.integer(ConfigKey.STREAM_BUFFER_EVENTS),
         config.longValue(ConfigKey.STREAM_BUFFER_BYTES), config.duration(ConfigKey.STREAM_BOOKMARK),
         config.integer(ConfigKey.STREAM_MAX_SUBSCRIBERS),
         config.isSet(ConfigKey.HTTP_TLS_CERT) ? config.string(ConfigKey.HTTP_TLS_CERT) : null,
         config.isSet(ConfigKey.HTTP_TLS_KEY) ? config.string(ConfigKey.HTTP_TLS_KEY) : null,
+        HostNames.allowed(host, tokens.isEmpty(), config.list(ConfigKey.HTTP_ALLOWED_HOSTS)),
+        config.list(ConfigKey.HTTP_CORS_ORIGINS), config.duration(ConfigKey.HTTP_IDLE_TIMEOUT),
+        config.duration(ConfigKey.HTTP_REQUEST_TIMEOUT),
+        new ClientLimits(config.integer(ConfigKey.STREAM_MAX_PER_CLIENT), config.integer(ConfigKey.WAIT_MAX_PER_CLIENT)),
         config.duration(ConfigKey.STREAM_STALL_TIMEOUT), messageLimits());
     int instances = Math.max(1, config.integer(ConfigKey.HTTP_INSTANCES));
 
@@ -251,6 +260,26 @@ public final class Gateway {
   }
 
   /**
+   * Without tokens the gateway serves loopback only (docs/security.md): any other
+   * bind address stops the start, unless {@code auth.open: true} says so explicitly,
+   * and then it is logged at error level, every start.
+   */
+  private void checkOpenBinding(String host) {
+    if (HostNames.isLoopback(host)) {
+      LOG.warn("no auth.tokens configured: HTTP is open to anyone who can reach {}", host);
+      return;
+    }
+    if (!config.bool(ConfigKey.AUTH_OPEN)) {
+      throw new ConfigException("http.host is " + host + " and no auth.tokens are configured: anyone who reaches that "
+          + "address could read the cluster state and send heartbeats. Configure auth.tokens, bind to 127.0.0.1, or set "
+          + "auth.open: true to serve without tokens on purpose (docs/security.md)");
+    }
+    LOG.error("*** auth.open is true and no auth.tokens are configured: HTTP on {} is OPEN to anyone who can reach it: "
+        + "they can read the whole cluster state and send heartbeats and events. Firewall the port, or configure "
+        + "auth.tokens (docs/security.md) ***", host);
+  }
+
+  /**
    * The state as the history left it: the last snapshot, then every durable event
    * after it replayed. Nothing in the history is lost or re-numbered.
    */
@@ -267,6 +296,9 @@ public final class Gateway {
     ClusterState cs;
     try {
       cs = snap.map(s -> b.restore(s.blob())).orElseGet(b::build);
+    } catch (NewerFormatException e) {
+      throw new HistoryStoreException(dataDir() + ": " + e.getMessage() + ". Run the newer svcgate again, or restore "
+          + "the backup made before the upgrade (docs/operations.md, \"Upgrade\")", e);
     } catch (IllegalArgumentException e) {
       throw new HistoryCorruptedException("the state snapshot at id " + snap.get().id() + " in " + dataDir()
           + " cannot be read (" + e.getMessage() + "). svcgate will not serve a state it cannot trust: restore a backup of "

@@ -73,6 +73,24 @@ class StreamCatchUpTest {
   }
 
   @Test
+  void eventsNearlyAsLargeAsTheBufferAfterSmallOnesAllArrive() throws Exception {
+    gw = TestGateway.start(dir, Map.of(ConfigKey.STREAM_BUFFER_BYTES, "200000"));
+    long first = gw.ingest(full("n1", 1, nodeData(0)));
+    String big = "y".repeat(199_950);
+    long last = first;
+    for (int g = 2; g < 60; g++) {
+      last = gw.ingest(patch("n1", g, g % 2 == 0 ? set(g, "small") : set(big + g, "big")));
+    }
+    try (StreamClient c = StreamClient.ndjson(gw.clientVertx, gw.port(), "/api/events/stream?after=" + first)) {
+      for (long expect = first + 1; expect <= last; expect++) {
+        Frame f = c.nextEvent();
+        assertThat(f.data().getString("kind")).as("at event " + expect + ": " + f.data()).isNotEqualTo("gone");
+        assertThat(f.data().getLong("id")).isEqualTo(expect);
+      }
+    }
+  }
+
+  @Test
   void aReaderCatchingUpWhileTheFeedMovesOnIsNotEnded() throws Exception {
     gw = TestGateway.start(dir, Map.of(ConfigKey.STREAM_BUFFER_EVENTS, "20"));
     long first = bigHistory();

@@ -218,6 +218,25 @@ public final class RocksEventLog implements DurableEventLog {
   }
 
   /** Checks the stored history and sets the ids; returns the epoch (a new one on a fresh store). */
+  /**
+   * Why a stored format is refused: a newer one was written by a newer svcgate (run it, or
+   * restore the backup made before the upgrade); anything else is not this store's.
+   */
+  private String formatRefused(String format) {
+    int n;
+    try {
+      n = Integer.parseInt(format);
+    } catch (NumberFormatException e) {
+      n = -1;
+    }
+    if (n > Integer.parseInt(FORMAT)) {
+      return "history store " + storeDir() + " has format " + format + ", written by a newer svcgate; this one reads"
+          + " format " + FORMAT + " and older. Run the newer svcgate again, or restore the backup made before the"
+          + " upgrade (docs/operations.md, \"Upgrade\")";
+    }
+    return "history store " + storeDir() + " has format " + format + ", this svcgate reads format " + FORMAT;
+  }
+
   private String recover() {
     long start = System.nanoTime();
     try {
@@ -241,8 +260,7 @@ public final class RocksEventLog implements DurableEventLog {
       }
       String format = string(db.get(meta, META_FORMAT));
       if (!FORMAT.equals(format)) {
-        throw new HistoryStoreException("history store " + storeDir() + " has format " + format
-            + ", this svcgate reads format " + FORMAT);
+        throw new HistoryStoreException(formatRefused(format));
       }
       long oldest = longValue(db.get(meta, META_OLDEST), "oldest id");
       if (scan.count == 0) {

@@ -12,6 +12,7 @@ import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.List;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -25,6 +26,18 @@ import java.util.function.Supplier;
  * verticle over the event bus; history pages are read on a worker.
  */
 public final class HttpVerticle extends VerticleBase {
+
+  /**
+   * TLS cipher suites offered: authenticated encryption only (GCM, ChaCha20-Poly1305),
+   * forward secret; TLS 1.3's own and TLS 1.2's ECDHE/DHE ones (docs/security.md).
+   */
+  static final List<String> AEAD_SUITES = List.of(
+      "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
+      "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+      "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+      "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+      "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384",
+      "TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
   private final HttpOptions options;
   private final EventLog log;
@@ -72,8 +85,12 @@ public final class HttpVerticle extends VerticleBase {
     IngestHandler ingest = new IngestHandler(new HeartbeatIntake(vertx, metrics, options.limits()));
     AdminHandler admin = new AdminHandler(state);
 
+    ConnectionGuard guard = new ConnectionGuard(vertx, options.idleTimeout().toMillis(),
+        options.requestTimeout().toMillis(), metrics);
     router = Router.router(vertx);
-    router.route().handler(new AccessHandler(options));
+    router.route().handler(guard::started);
+    router.route().handler(new BrowserGuard(options.allowedHosts(), options.corsOrigins(), metrics));
+    router.route().handler(new AccessHandler(vertx, options, metrics));
     router.get("/health").handler(status::health);
     router.get("/metrics").handler(status::metrics);
     router.get("/openapi.yaml").handler(StatusHandler.resource("/openapi.yaml", "application/yaml"));
@@ -94,10 +111,13 @@ public final class HttpVerticle extends VerticleBase {
     HttpServerOptions so = new HttpServerOptions().setHost(options.host()).setPort(options.port())
         .setCompressionSupported(false).setTcpNoDelay(true);
     if (options.tlsCert() != null && options.tlsKey() != null) {
-      so.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(options.tlsCert()).setKeyPath(options.tlsKey()));
+      so.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(options.tlsCert()).setKeyPath(options.tlsKey()))
+          .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"));
+      AEAD_SUITES.forEach(so::addEnabledCipherSuite);
     }
     return feed.start()
         .compose(v -> vertx.createHttpServer(so).invalidRequestHandler(Errors::invalidRequest)
+            .connectionHandler(guard::connected)
             .requestHandler(req -> {
               if (Errors.decodable(req)) {
                 router.handle(req);

@@ -105,9 +105,15 @@ final class StreamConnection implements Subscriber {
       return Taken.YES;
     }
     Buffer f = frames.frame(e, format);
-    if (!queue.isEmpty() && (queue.size() >= maxEvents || queuedBytes + f.length() > maxBytes)) {
-      fallBehind();
-      return Taken.BEHIND;
+    if (!fits(f)) {
+      // Make room with what the socket takes now; behind only if that is not enough.
+      // Each fall behind comes after at least one write when the socket took it, so a
+      // replay that offers only when ready() always moves on.
+      writeWhileWritable();
+      if (!fits(f)) {
+        fallBehind();
+        return Taken.BEHIND;
+      }
     }
     queue.add(f);
     queueIds.add(e.id());
@@ -159,6 +165,11 @@ final class StreamConnection implements Subscriber {
     queueIds.clear();
     queuedBytes = 0;
     lastSeen = lastDelivered;
+  }
+
+  /** Whether {@code f} fits the queue's bounds; any frame fits an empty queue. */
+  private boolean fits(Buffer f) {
+    return queue.isEmpty() || (queue.size() < maxEvents && queuedBytes + f.length() <= maxBytes);
   }
 
   private void writeWhileWritable() {

@@ -59,6 +59,8 @@ final class StreamHandler {
     if (feed.size() >= options.maxSubscribers()) {
       throw new HttpError(503, "too many subscribers (" + options.maxSubscribers() + ")");
     }
+    Runnable slot = options.clients().acquire(rc, ClientLimits.Kind.STREAM);
+    rc.addEndHandler(ar -> slot.run());
     HttpServerResponse resp = rc.response();
     resp.setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, format.contentType)
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache").putHeader("X-Svcgate-Epoch", log.epoch())
@@ -104,9 +106,10 @@ final class StreamHandler {
       }
     };
     c.onEnd(cleanup);
-    // The response's close handler, per request: it fires when the connection closes or,
-    // in HTTP/2, when this stream is reset (the connection's one slot is not this request's).
-    rc.response().closeHandler(v -> c.closed());
+    // Per request: the context's end handlers run when this response ends or fails (the
+    // connection closed or, in HTTP/2, this stream reset); the connection's one
+    // close-handler slot is not this request's.
+    rc.addEndHandler(ar -> c.closed());
     c.start();
   }
 }

@@ -75,11 +75,17 @@ final class WaitHandler {
       throw new HttpError(400, "a wait on the state takes one filter; repeat filter= only with on=events");
     }
     String wid = UUID.randomUUID().toString();
+    Runnable slot = options.clients().acquire(rc, ClientLimits.Kind.WAIT);
     // Per request, not per connection: on a keep-alive or HTTP/2 connection the
     // connection's one close-handler slot belongs to whichever request set it last.
-    // The response's close handler fires when this request's connection closes or,
-    // in HTTP/2, when its own stream is reset.
-    rc.response().closeHandler(v -> state.send(Addresses.WAIT_CANCEL, wid));
+    // The context's end handlers run when this response ends, or fails because the
+    // connection closed or (HTTP/2) this request's stream was reset.
+    rc.addEndHandler(ar -> {
+      slot.run();
+      if (ar.failed()) {
+        state.send(Addresses.WAIT_CANCEL, wid);
+      }
+    });
     state.request(Addresses.WAIT, new WaitRequest(wid, conditions.get(0), ms), ms + 10_000).onComplete(ar -> {
       if (ar.failed()) {
         Errors.fail(rc, ar.cause());
@@ -95,6 +101,8 @@ final class WaitHandler {
     if (feed.size() >= options.maxSubscribers()) {
       throw new HttpError(503, "too many subscribers (" + options.maxSubscribers() + ")");
     }
+    Runnable slot = options.clients().acquire(rc, ClientLimits.Kind.WAIT);
+    rc.addEndHandler(ar -> slot.run());
     long[] timer = {-1};
     Runnable[] unsubscribe = {() -> { }};
     EventWaiter waiter = new EventWaiter(conditions, after >= 0 ? after : feed.lastId(), (satisfied, id) -> {
@@ -117,7 +125,11 @@ final class WaitHandler {
         timer[0] = -1;
         waiter.timeout(feed.lastId());
       });
-      rc.response().closeHandler(v -> waiter.end("client gone"));
+      rc.addEndHandler(ar -> {
+        if (ar.failed()) {
+          waiter.end("client gone");
+        }
+      });
     }
   }
 }

@@ -56,6 +56,7 @@ public final class GatewayMetrics implements AutoCloseable {
 
   public static final String HEARTBEATS_RECEIVED = "svcgate.heartbeats.received";
   public static final String HEARTBEATS_REJECTED = "svcgate.heartbeats.rejected";
+  public static final String HTTP_REFUSED = "svcgate.http.refused";
   public static final String BUILD_INFO = "svcgate.build.info";
   /** The {@code kind} label of received messages that did not parse. */
   public static final String MALFORMED = "malformed";
@@ -267,6 +268,18 @@ public final class GatewayMetrics implements AutoCloseable {
     heartbeatsReceived.increment();
     counter(HEARTBEATS_RECEIVED, "heartbeat messages received", "nodename", nodeLabel(nodename), "kind", kind)
         .increment();
+  }
+
+  /**
+   * An HTTP request refused before any route ran, by reason: {@code unauthorized}
+   * (401), {@code unauthorized_delayed} (a 401 held back because its source failed
+   * repeatedly), {@code host} (a Host not the gateway's), {@code origin} (a
+   * cross-origin request not configured), {@code client_limit} (429),
+   * {@code timeout} (an idle or slow connection closed, a 408).
+   */
+  public void httpRefused(String reason) {
+    counter(HTTP_REFUSED, "HTTP requests and connections refused by the access checks and limits, by reason",
+        "reason", reason).increment();
   }
 
   /**

@@ -29,6 +29,7 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -266,8 +267,9 @@ class WebPageTest {
     box.sendKeys("monitor.nodes.web-f.monitor.status=thawing");
     driver.findElement(By.id("wait")).click();
     waiting().until(ExpectedConditions.attributeToBe(By.id("wait-state"), "data-state", "waiting"));
-    String first = driver.findElement(By.id("wait-state")).getText();
-    waiting().until(d -> !d.findElement(By.id("wait-state")).getText().equals(first)); // the elapsed time moves
+    String first = driver.findElement(By.id("wait-elapsed")).getText();
+    assertThat(first).matches("\\d+\\.\\d s");
+    waiting().until(d -> !d.findElement(By.id("wait-elapsed")).getText().equals(first)); // the elapsed time moves
     assertThat(driver.findElement(By.id("filter-holds")).getAttribute("data-holds")).isEqualTo("false");
     post("/api/heartbeats", TestGateway.patch("web-f", 3, TestGateway.set("thawing", "monitor", "status")));
     waiting().until(ExpectedConditions.attributeToBe(By.id("wait-state"), "data-state", "satisfied"));
@@ -313,6 +315,38 @@ class WebPageTest {
         assertThat(driver.findElements(By.cssSelector("#feed li[data-id='" + id + "']"))).hasSize(1);
       }
     }
+  }
+
+  @Test
+  void theKeyboardReachesEveryControl() throws Exception {
+    openWithToken(base + "/");
+    driver.navigate().refresh(); // the token kept for the session; nothing focused
+    waiting().until(ExpectedConditions.attributeToBe(By.id("conn"), "data-state", "live"));
+    // The first Tab reaches the skip link, and Enter on it moves to the feed.
+    new Actions(driver).sendKeys(Keys.TAB).perform();
+    assertThat(driver.switchTo().activeElement().getAttribute("class")).isEqualTo("skip");
+    new Actions(driver).sendKeys(Keys.ENTER).perform();
+    waiting().until(d -> "feed".equals(d.switchTo().activeElement().getAttribute("id")));
+    // From the top, Tab after Tab: every control, the grid and the feed's entries.
+    driver.get(base + "/");
+    waiting().until(ExpectedConditions.attributeToBe(By.id("conn"), "data-state", "live"));
+    waiting().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#feed li[data-kind='patch'] summary")));
+    java.util.Set<String> reached = new java.util.LinkedHashSet<>();
+    for (int i = 0; i < 25; i++) {
+      new Actions(driver).sendKeys(Keys.TAB).perform();
+      WebElement a = driver.switchTo().activeElement();
+      String id = a.getAttribute("id");
+      reached.add(id != null && !id.isEmpty() ? id : a.getTagName());
+    }
+    assertThat(reached).contains("token", "grid-wrap", "filter", "wait", "kind-event", "kind-patch", "feed-node",
+        "feed-eventid", "pause", "summary");
+  }
+
+  @Test
+  void theFilterLanguageInThePageAgreesWithTheGateway() throws Exception {
+    driver.get(base + "/");
+    waiting().until(d -> Boolean.TRUE.equals(js("return typeof SvcFilter === 'object';")));
+    FilterParity.check(driver);
   }
 
   /** Not a test: the picture for docs/dashboard.md, taken after the others with a few events to show. */
