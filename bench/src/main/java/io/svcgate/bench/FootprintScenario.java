@@ -14,12 +14,18 @@ import java.util.concurrent.TimeUnit;
  * (50 simulated nodes, one heartbeat each per second), in an empty working
  * directory: start until ready (process start → first {@code GET /health} 200),
  * then, after 20 s of that steady load, its resident memory ({@code VmRSS} of
- * {@code /proc/<pid>/status}). JVM options come from {@code JAVA_OPTS} as for any run
- * of the launcher.
+ * {@code /proc/<pid>/status}); then under load: 1 000 SSE subscribers and the
+ * driver's nodes POSTing heartbeats flat out over 16 connections for the warm-up
+ * and the measured duration, resident memory sampled every 100 ms (the highest
+ * sample, and {@code VmHWM} at the end) and the POSTs/s acknowledged (the
+ * throughput of the launcher's defaults). JVM options come from the launcher's
+ * defaults, {@code SVCGATE_SERVE_JVM_OPTS} and {@code JAVA_OPTS} as for any run
+ * of the launcher (docs/operations.md, "Memory").
  */
 final class FootprintScenario {
 
   private static final long IDLE_SECONDS = 20;
+  private static final int SUBSCRIBERS = 1000;
   private final LoadDriver d;
 
   FootprintScenario(LoadDriver d) {
@@ -61,18 +67,14 @@ final class FootprintScenario {
         throw new IllegalStateException("svcgate serve did not become ready; see " + dir.resolve("svcgate.log"));
       }
       Thread.sleep(TimeUnit.SECONDS.toMillis(IDLE_SECONDS));
-      long rssKb = -1;
-      for (String line : Files.readAllLines(Path.of("/proc/" + p.pid() + "/status"))) {
-        if (line.startsWith("VmRSS:")) {
-          rssKb = Long.parseLong(line.replaceAll("\\D", ""));
-        }
-      }
+      long rssKb = statusKb(p, "VmRSS:");
       String cmd = new String(Files.readAllBytes(Path.of("/proc/" + p.pid() + "/cmdline"))).replace('\0', ' ');
       System.err.printf("  P7: ready in %d ms; VmRSS %d KiB after %d s (%s)%n", readyMs, rssKb, IDLE_SECONDS,
           cmd.length() > 80 ? cmd.substring(0, 80) + "…" : cmd);
       d.results.add("P7 resident memory idle, " + d.options.nodes + " simulated nodes", "MiB",
           Results.Goal.atMost(150, "≤ 150 MiB"), rssKb / 1024d);
       d.results.add("P7 start until ready (svcgate serve, new JVM)", "ms", Results.Goal.atMost(1500, "≤ 1.5 s"), readyMs);
+      underLoad(p, "http://127.0.0.1:" + port);
     } finally {
       p.destroy();
       if (!p.waitFor(30, TimeUnit.SECONDS)) {
@@ -80,5 +82,64 @@ final class FootprintScenario {
       }
       LocalGateway.deleteTree(dir);
     }
+  }
+
+  /** 1 000 subscribers and heartbeats POSTed flat out; the highest RSS seen and the POSTs/s. */
+  private void underLoad(Process p, String base) throws Exception {
+    io.vertx.core.http.HttpClient subHttp = d.httpClient(SUBSCRIBERS + 8);
+    io.vertx.core.http.HttpClient ingest = d.httpClient(16);
+    long[] maxRssKb = {0};
+    Thread sampler = new Thread(() -> {
+      while (!Thread.currentThread().isInterrupted()) {
+        try {
+          maxRssKb[0] = Math.max(maxRssKb[0], statusKb(p, "VmRSS:"));
+          Thread.sleep(100);
+        } catch (InterruptedException e) {
+          return;
+        } catch (java.io.IOException | RuntimeException e) {
+          return; // the process is gone
+        }
+      }
+    }, "p7-rss-sampler");
+    java.util.List<StreamSubscriber> subs = java.util.List.of();
+    try {
+      Feeder flat = new Feeder(d.client.getOrCreateContext(), LoadDriver.httpTransport(ingest, base), d.workload(),
+          16, 1, 0);
+      flat.primeNow().await(2, TimeUnit.MINUTES);
+      subs = new StreamScenarios(d).open(subHttp, base, SUBSCRIBERS, null, () -> 0, -1);
+      sampler.start();
+      Feeder.Outcome o = flat.run(d.options.warmupMs(), d.options.durationMs()).await(5, TimeUnit.MINUTES);
+      LoadDriver.note("P7 under load", o);
+      StreamScenarios.awaitQuiet(subs);
+      sampler.interrupt();
+      sampler.join();
+      long hwmKb = statusKb(p, "VmHWM:");
+      long notified = 0;
+      for (StreamSubscriber s : subs) {
+        notified += s.notifications;
+      }
+      System.err.printf("  P7 under load: %d subscribers, %.0f POSTs/s, %d notifications; highest VmRSS sampled %d KiB,"
+          + " VmHWM %d KiB%n", subs.size(), o.messagesPerSecond(), notified, maxRssKb[0], hwmKb);
+      d.results.add("P7 resident memory, " + SUBSCRIBERS + " subscribers under load (highest sample)", "MiB",
+          Results.Goal.atMost(400, "≤ 400 MiB"), maxRssKb[0] / 1024d);
+      d.results.add("P7 peak resident memory of the run (VmHWM)", "MiB", Results.Goal.none(), hwmKb / 1024d);
+      d.results.add("P7 POSTs/s with " + SUBSCRIBERS + " subscribers, launcher's JVM options", "requests/s",
+          Results.Goal.none(), o.messagesPerSecond());
+    } finally {
+      sampler.interrupt();
+      subs.forEach(StreamSubscriber::close);
+      subHttp.close().await(30, TimeUnit.SECONDS);
+      ingest.close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** A {@code kB} line of {@code /proc/<pid>/status}, or -1. */
+  private static long statusKb(Process p, String key) throws java.io.IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/" + p.pid() + "/status"))) {
+      if (line.startsWith(key)) {
+        return Long.parseLong(line.replaceAll("\\D", ""));
+      }
+    }
+    return -1;
   }
 }

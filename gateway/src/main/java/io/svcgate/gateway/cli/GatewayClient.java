@@ -1,17 +1,20 @@
 package io.svcgate.gateway.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.svcgate.state.Json;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLEncoder;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
@@ -19,16 +22,25 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import javax.net.ssl.SSLException;
 
 /**
- * The client side of the HTTP API for the commands: one JDK {@link HttpClient}
- * speaking HTTP/1.1 to {@code --server}, the bearer token on every request, and
+ * The client side of the HTTP API for the commands: HTTP/1.1 to {@code --server},
+ * the bearer token on every request, and
  * the mapping of every failure to a one-line message and an exit code (docs/cli.md):
  * 400 → 2 with the gateway's message; 401/403, other errors and an unreachable
  * gateway → 3. Blocking calls are for the command's own thread.
+ *
+ * <p>One-shot requests ({@link #send}, {@link #get}) go through the JDK's
+ * {@link HttpURLConnection}: a command that makes one or two requests and exits
+ * spends most of its life starting up, and the {@link HttpClient} (its selector
+ * thread, its TLS context made even for plain HTTP) costs a client command about
+ * as much as the JVM and the command line together (docs/benchmarks.md, P10).
+ * The long-lived event stream uses the {@link HttpClient}, made on first use.
  */
 final class GatewayClient {
 
@@ -37,13 +49,11 @@ final class GatewayClient {
 
   private final URI base;
   private final String token;
-  private final HttpClient http;
+  private HttpClient http;
 
   private GatewayClient(URI base, String token) {
     this.base = base;
     this.token = token;
-    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT)
-        .followRedirects(HttpClient.Redirect.NEVER).build();
   }
 
   /**
@@ -82,8 +92,12 @@ final class GatewayClient {
     return base;
   }
 
-  /** The JDK client, for the event stream. */
-  HttpClient http() {
+  /** The JDK client, for the event stream; made on first use. */
+  synchronized HttpClient http() {
+    if (http == null) {
+      http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT)
+          .followRedirects(HttpClient.Redirect.NEVER).build();
+    }
     return http;
   }
 
@@ -106,7 +120,7 @@ final class GatewayClient {
     /** The body as JSON. @throws CliException (exit 3) when it is not JSON */
     JsonNode json() {
       try {
-        return Json.parse(body);
+        return CliJson.parse(body);
       } catch (IOException e) {
         throw CliException.unreachable("the gateway answered something that is not JSON: "
             + firstLine(new String(body, StandardCharsets.UTF_8)));
@@ -140,16 +154,47 @@ final class GatewayClient {
    * @throws CliException exit 3 when the gateway cannot be reached
    */
   Answer send(String path, Query query, Duration timeout) {
-    HttpResponse<byte[]> r;
+    HttpURLConnection c = null;
+    boolean connected = false;
     try {
-      r = http.send(request(path, query, timeout).build(), HttpResponse.BodyHandlers.ofByteArray());
-    } catch (IOException e) {
+      c = (HttpURLConnection) URI.create(base + path + query.encoded()).toURL().openConnection(Proxy.NO_PROXY);
+      c.setRequestMethod("GET");
+      c.setInstanceFollowRedirects(false);
+      c.setUseCaches(false);
+      c.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
+      c.setReadTimeout(timeout == null ? 0 : (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis())));
+      c.setRequestProperty("Accept", "application/json");
+      c.setRequestProperty("User-Agent", "svcgate-cli");
+      if (token != null) {
+        c.setRequestProperty("Authorization", "Bearer " + token);
+      }
+      c.connect();
+      connected = true;
+      int status = c.getResponseCode();
+      byte[] body;
+      try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
+        body = in == null ? new byte[0] : in.readAllBytes();
+      }
+      Map<String, List<String>> fields = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+      c.getHeaderFields().forEach((k, v) -> {
+        if (k != null) {
+          fields.put(k, v);
+        }
+      });
+      return new Answer(status, HttpHeaders.of(fields, (k, v) -> true), body);
+    } catch (SocketTimeoutException e) {
+      throw CliException.unreachable("cannot reach the gateway at " + base + ": "
+          + (connected ? "no answer within " + (timeout == null ? "the time allowed" : timeout.toSeconds() + " s")
+              : "no connection within " + CONNECT_TIMEOUT.toSeconds() + " s"));
+    } catch (UnknownHostException e) {
+      throw CliException.unreachable("cannot reach the gateway at " + base + ": unknown host");
+    } catch (IOException | IllegalArgumentException e) {
       throw unreachable(e, timeout);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw CliException.unreachable("interrupted while talking to the gateway at " + base);
+    } finally {
+      if (c != null) {
+        c.disconnect();
+      }
     }
-    return new Answer(r.statusCode(), r.headers(), r.body());
   }
 
   /** The exception for a request that did not get an answer. */
@@ -203,7 +248,7 @@ final class GatewayClient {
   /** The {@code error} of an error body, or the start of the body, or the status. */
   static String errorMessage(int status, byte[] body) {
     try {
-      JsonNode j = Json.parse(body);
+      JsonNode j = CliJson.parse(body);
       if (j.path("error").isTextual()) {
         return j.get("error").textValue();
       }

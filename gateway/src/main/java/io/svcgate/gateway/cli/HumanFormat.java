@@ -2,7 +2,6 @@ package io.svcgate.gateway.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import io.svcgate.state.Json;
 import io.svcgate.state.Path;
 import io.svcgate.state.Stanza;
 import io.svcgate.state.filter.Values;
@@ -88,7 +87,7 @@ final class HumanFormat {
       }
       default -> {
         if (!data.isMissingNode()) {
-          b.append("  ").append(Json.compact(data)).append('\n');
+          b.append("  ").append(CliJson.compact(data)).append('\n');
         }
       }
     }
@@ -144,10 +143,10 @@ final class HumanFormat {
     }
     if (v.isTextual()) {
       String s = v.textValue();
-      return s.isEmpty() || s.chars().anyMatch(c -> c < 0x20 || c == 0x7f) ? Json.compact(TextNode.valueOf(s)) : s;
+      return s.isEmpty() || s.chars().anyMatch(c -> c < 0x20 || c == 0x7f) ? CliJson.compact(TextNode.valueOf(s)) : s;
     }
     if (v.isContainerNode()) {
-      return Json.compact(v);
+      return CliJson.compact(v);
     }
     return Values.plain(v);
   }

@@ -1,7 +1,6 @@
 package io.svcgate.gateway.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.svcgate.state.Json;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.time.ZoneId;
@@ -33,10 +32,10 @@ final class NodesCommand implements Callable<Integer> {
     JsonNode rows = server.client().get("/api/nodes", new GatewayClient.Query(), StatusCommand.TIMEOUT).json();
     PrintWriter out = spec.commandLine().getOut();
     if (!rows.isArray()) {
-      throw CliException.unreachable("the gateway's /api/nodes is not a list: " + Json.compact(rows));
+      throw CliException.unreachable("the gateway's /api/nodes is not a list: " + CliJson.compact(rows));
     }
     if (format == OutputFormat.JSON) {
-      out.println(Json.pretty(rows));
+      out.println(CliJson.pretty(rows));
       out.flush();
       return 0;
     }

@@ -2,7 +2,6 @@ package io.svcgate.gateway.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import io.svcgate.state.Json;
 import io.svcgate.state.filter.PathExpression;
 import io.svcgate.state.filter.Values;
 import java.io.PrintWriter;
@@ -62,7 +61,7 @@ final class StatusCommand implements Callable<Integer> {
       printMatches(gateway.get("/api/daemon/status", new GatewayClient.Query().add("filter", filter), TIMEOUT).json(),
           out);
     } else if (format == OutputFormat.JSON) {
-      out.println(Json.pretty(gateway.get("/api/daemon/status", new GatewayClient.Query(), TIMEOUT).json()));
+      out.println(CliJson.pretty(gateway.get("/api/daemon/status", new GatewayClient.Query(), TIMEOUT).json()));
     } else {
       summary(gateway, out);
     }
@@ -73,12 +72,12 @@ final class StatusCommand implements Callable<Integer> {
   private void printMatches(JsonNode answer, PrintWriter out) {
     JsonNode matches = answer.path("matches");
     if (!matches.isArray()) {
-      throw CliException.unreachable("the gateway's answer has no 'matches': " + Json.compact(answer));
+      throw CliException.unreachable("the gateway's answer has no 'matches': " + CliJson.compact(answer));
     }
     if (format == OutputFormat.JSON) {
-      ArrayNode values = Json.NODES.arrayNode(matches.size());
+      ArrayNode values = CliJson.NODES.arrayNode(matches.size());
       matches.forEach(m -> values.add(m.path("value")));
-      out.println(Json.pretty(values));
+      out.println(CliJson.pretty(values));
     } else if (matches.size() > 0) {
       out.println(Values.plain(matches.get(0).path("value")));
     }

@@ -193,4 +193,57 @@ class LauncherTest {
     assertThat(c.err.toString()).isEqualTo("svcgate: cannot reach the gateway at http://127.0.0.1:" + dead
         + ": connection refused\n");
   }
+
+  /**
+   * The JVM options bin/svcgate gives: the memory defaults for {@code serve}
+   * (docs/operations.md, "Memory"), replaced by {@code SVCGATE_SERVE_JVM_OPTS},
+   * one of them overridden by {@code JAVA_OPTS}; C1 and the serial collector for
+   * a client command. The real JVM prints its final flags ({@code -XX:+PrintFlagsFinal
+   * -version} in {@code JAVA_OPTS}, which stops it before the jar runs).
+   */
+  @Test
+  void serveGetsTheMemoryDefaultsAndEachCanBeOverridden() throws Exception {
+    Map<String, String> serve = flags(Map.of(), "serve");
+    assertThat(serve).containsEntry("MaxHeapSize", Long.toString(256L << 20)).containsEntry("UseSerialGC", "true")
+        .containsEntry("MaxMetaspaceSize", Long.toString(128L << 20))
+        .containsEntry("MaxDirectMemorySize", Long.toString(128L << 20))
+        .containsEntry("ExitOnOutOfMemoryError", "true");
+
+    Map<String, String> replaced = flags(Map.of("SVCGATE_SERVE_JVM_OPTS", "-Xmx300m"), "serve");
+    assertThat(replaced).containsEntry("MaxHeapSize", Long.toString(300L << 20))
+        .containsEntry("ExitOnOutOfMemoryError", "true");
+    assertThat(replaced.get("MaxMetaspaceSize")).isNotEqualTo(Long.toString(128L << 20));
+
+    Map<String, String> one = flags(Map.of("JAVA_OPTS", "-Xmx200m"), "serve");
+    assertThat(one).containsEntry("MaxHeapSize", Long.toString(200L << 20)).containsEntry("UseSerialGC", "true")
+        .containsEntry("MaxMetaspaceSize", Long.toString(128L << 20));
+
+    Map<String, String> client = flags(Map.of(), "node", "ls");
+    assertThat(client).containsEntry("TieredStopAtLevel", "1").containsEntry("UseSerialGC", "true")
+        .containsEntry("ExitOnOutOfMemoryError", "false");
+    assertThat(client.get("MaxMetaspaceSize")).isNotEqualTo(Long.toString(128L << 20));
+  }
+
+  /** The final JVM flags bin/svcgate starts {@code args} with, name → value. */
+  private Map<String, String> flags(Map<String, String> env, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(om.resolveSibling("svcgate").toString());
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+    pb.environment().put("SVCGATE_JAR", jar.toString());
+    pb.environment().remove("SVCGATE_SERVE_JVM_OPTS");
+    pb.environment().putAll(env);
+    pb.environment().put("JAVA_OPTS", (env.getOrDefault("JAVA_OPTS", "") + " -XX:+PrintFlagsFinal -version").trim());
+    Child c = new Child(pb);
+    assertThat(c.exit()).as("stderr: %s", c.err).isZero();
+    Map<String, String> flags = new java.util.HashMap<>();
+    for (String line : c.out.toString().split("\n")) {
+      String[] f = line.trim().split("\\s+");
+      if (f.length >= 4 && f[2].equals("=")) {
+        flags.put(f[1], f[3]);
+      }
+    }
+    assertThat(flags).as("flags printed").containsKey("MaxHeapSize");
+    return flags;
+  }
 }
