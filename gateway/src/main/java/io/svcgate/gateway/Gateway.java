@@ -211,7 +211,7 @@ public final class Gateway {
         HostNames.allowed(host, tokens.isEmpty(), config.list(ConfigKey.HTTP_ALLOWED_HOSTS)),
         config.list(ConfigKey.HTTP_CORS_ORIGINS), config.duration(ConfigKey.HTTP_IDLE_TIMEOUT),
         config.duration(ConfigKey.HTTP_REQUEST_TIMEOUT),
-        new ClientLimits(config.integer(ConfigKey.STREAM_MAX_PER_CLIENT), config.integer(ConfigKey.WAIT_MAX_PER_CLIENT)),
+        new ClientLimits(config.integer(ConfigKey.STREAM_MAX_PER_CLIENT), config.integer(ConfigKey.WAIT_MAX_PER_CLIENT), metrics),
         config.duration(ConfigKey.STREAM_STALL_TIMEOUT), messageLimits());
     int instances = Math.max(1, config.integer(ConfigKey.HTTP_INSTANCES));
 

@@ -23,7 +23,6 @@ import io.vertx.core.net.SelfSignedCertificate;
 import io.vertx.ext.web.client.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -236,6 +235,7 @@ class HttpHardeningTest {
     HttpResponse<Buffer> secondWait = request(HttpMethod.GET, "/api/wait?filter=monitor.nodes.n1.frozen%3D1&on=events", one, null);
     assertThat(secondWait.statusCode()).isEqualTo(429);
     assertThat(secondWait.bodyAsJsonObject().getString("error")).contains("wait.max-per-client");
+    assertThat(gw.get("/metrics").bodyAsString()).contains("svcgate_http_refused_total{reason=\"client_limit\"} 2.0");
     // a slot comes back when its request ends
     streams.get(0).request().connection().close();
     Awaits.until("the closed stream's slot is back", () -> {

@@ -1,5 +1,6 @@
 package io.svcgate.gateway.http;
 
+import io.svcgate.gateway.metrics.GatewayMetrics;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -17,16 +18,19 @@ public final class ClientLimits {
 
   private final int streams;
   private final int waits;
+  private final GatewayMetrics metrics;
   private final ConcurrentMap<String, AtomicInteger> counts = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, long[]> authFailures = new ConcurrentHashMap<>();
 
   /**
    * @param streams streams at once per client
    * @param waits   waits at once per client
+   * @param metrics counts refusals as {@code svcgate_http_refused_total{reason="client_limit"}}
    */
-  public ClientLimits(int streams, int waits) {
+  public ClientLimits(int streams, int waits, GatewayMetrics metrics) {
     this.streams = streams;
     this.waits = waits;
+    this.metrics = metrics;
   }
 
   /** 401s per source address, {count, window start ms}, read and written by {@link AccessHandler}. */
@@ -54,6 +58,7 @@ public final class ClientLimits {
     AtomicInteger n = counts.computeIfAbsent(key, k -> new AtomicInteger());
     if (n.incrementAndGet() > max) {
       release(key, n);
+      metrics.httpRefused("client_limit");
       throw new HttpError(429, "too many " + (kind == Kind.STREAM ? "streams" : "waits") + " at once from this client (at most "
           + max + ": " + (kind == Kind.STREAM ? "stream" : "wait") + ".max-per-client)");
     }

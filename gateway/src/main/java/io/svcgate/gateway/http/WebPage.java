@@ -1,6 +1,8 @@
 package io.svcgate.gateway.http;
 
+import io.vertx.core.Handler;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 
 /**
@@ -24,15 +26,18 @@ public final class WebPage {
 
   /** Adds the page's route (GET and HEAD only; anything else falls through to the 404). */
   public static void mount(Router router) {
+    // No caching: the files are small, and a browser must never keep an old page after an upgrade.
     StaticHandler files = StaticHandler.create("webroot").setIndexPage("index.html")
-        .setMaxAgeSeconds(60).setDirectoryListing(false).setIncludeHidden(false);
-    router.getWithRegex(PATHS).handler(rc -> {
+        .setCachingEnabled(false).setDirectoryListing(false).setIncludeHidden(false);
+    Handler<RoutingContext> page = rc -> {
       rc.response().putHeader("X-Content-Type-Options", "nosniff")
+          .putHeader("Cache-Control", "no-cache")
           .putHeader("Content-Security-Policy", "default-src 'self'; connect-src 'self'; img-src 'self' data:; "
               + "frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
           .putHeader("Referrer-Policy", "no-referrer");
       files.handle(rc);
-    });
-    router.headWithRegex(PATHS).handler(files);
+    };
+    router.getWithRegex(PATHS).handler(page);
+    router.headWithRegex(PATHS).handler(page);
   }
 }

@@ -275,7 +275,7 @@ public final class GatewayMetrics implements AutoCloseable {
    * (401), {@code unauthorized_delayed} (a 401 held back because its source failed
    * repeatedly), {@code host} (a Host not the gateway's), {@code origin} (a
    * cross-origin request not configured), {@code client_limit} (429),
-   * {@code timeout} (an idle or slow connection closed, a 408).
+   * {@code timeout} (a request body not complete in time, 408).
    */
   public void httpRefused(String reason) {
     counter(HTTP_REFUSED, "HTTP requests and connections refused by the access checks and limits, by reason",

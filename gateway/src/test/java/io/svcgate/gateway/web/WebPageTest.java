@@ -138,6 +138,8 @@ class WebPageTest {
     HttpResponse<Buffer> page = send(HttpMethod.GET, "/", null, null);
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.getHeader("content-type")).startsWith("text/html");
+    assertThat(page.getHeader("Content-Security-Policy")).contains("default-src 'self'");
+    assertThat(page.getHeader("Cache-Control")).isEqualTo("no-cache");
     assertThat(send(HttpMethod.GET, "/ui/app.js", null, null).statusCode()).isEqualTo(200);
     assertThat(send(HttpMethod.GET, "/api/daemon/status", null, null).statusCode()).isEqualTo(401);
     assertThat(send(HttpMethod.GET, "/ui/nothing.js", null, null).statusCode()).isEqualTo(404);
