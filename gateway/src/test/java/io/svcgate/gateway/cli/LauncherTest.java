@@ -204,7 +204,8 @@ class LauncherTest {
   @Test
   void serveGetsTheMemoryDefaultsAndEachCanBeOverridden() throws Exception {
     Map<String, String> serve = flags(Map.of(), "serve");
-    assertThat(serve).containsEntry("MaxHeapSize", Long.toString(256L << 20)).containsEntry("UseSerialGC", "true")
+    assertThat(serve).containsEntry("MaxHeapSize", Long.toString(256L << 20)).containsEntry("UseG1GC", "true")
+        .containsEntry("G1PeriodicGCInterval", "30000")
         .containsEntry("MaxMetaspaceSize", Long.toString(128L << 20))
         .containsEntry("MaxDirectMemorySize", Long.toString(128L << 20))
         .containsEntry("ExitOnOutOfMemoryError", "true");
@@ -215,7 +216,7 @@ class LauncherTest {
     assertThat(replaced.get("MaxMetaspaceSize")).isNotEqualTo(Long.toString(128L << 20));
 
     Map<String, String> one = flags(Map.of("JAVA_OPTS", "-Xmx200m"), "serve");
-    assertThat(one).containsEntry("MaxHeapSize", Long.toString(200L << 20)).containsEntry("UseSerialGC", "true")
+    assertThat(one).containsEntry("MaxHeapSize", Long.toString(200L << 20)).containsEntry("UseG1GC", "true")
         .containsEntry("MaxMetaspaceSize", Long.toString(128L << 20));
 
     Map<String, String> client = flags(Map.of(), "node", "ls");
