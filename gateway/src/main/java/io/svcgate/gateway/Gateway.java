@@ -232,7 +232,7 @@ public final class Gateway {
       f = f.compose(v -> vertx.deployVerticle(bridge).map(id -> deployed(inputs, id)));
     }
     if (config.isSet(ConfigKey.RAW_PORT)) {
-      raw = new RawVerticle(RawOptions.from(config, nodename), metrics);
+      raw = new RawVerticle(RawOptions.from(config, nodename), metrics, messageLimits());
       f = f.compose(v -> vertx.deployVerticle(raw).map(id -> deployed(inputs, id)));
     }
     int simulate = config.integer(ConfigKey.SIMULATE);

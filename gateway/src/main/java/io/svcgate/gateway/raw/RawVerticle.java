@@ -9,6 +9,7 @@ import io.svcgate.gateway.state.StatusReply;
 import io.svcgate.jmx.MBeanRegistry;
 import io.svcgate.jmx.ObjectNames;
 import io.svcgate.jmx.RawListenerBean;
+import io.svcgate.state.HeartbeatMessage;
 import io.svcgate.state.Json;
 import io.svcgate.state.filter.Durations;
 import io.vertx.core.Future;
@@ -62,6 +63,7 @@ public final class RawVerticle extends VerticleBase {
 
   private final RawOptions options;
   private final GatewayMetrics metrics;
+  private final HeartbeatMessage.Limits limits;
   private final Set<Connection> connections = new LinkedHashSet<>();
   private final AtomicLong open = new AtomicLong();
   private final AtomicLong streams = new AtomicLong();
@@ -78,9 +80,14 @@ public final class RawVerticle extends VerticleBase {
   private long buffered;
   private volatile int actualPort = -1;
 
-  public RawVerticle(RawOptions options, GatewayMetrics metrics) {
+  /**
+   * @param limits the bounds of one relayed heartbeat message, as on every other
+   *     ingest door (ingest.max-keys, ingest.max-stanzas, ingest.max-node-keys)
+   */
+  public RawVerticle(RawOptions options, GatewayMetrics metrics, HeartbeatMessage.Limits limits) {
     this.options = options;
     this.metrics = metrics;
+    this.limits = limits;
   }
 
   @Override
@@ -89,7 +96,7 @@ public final class RawVerticle extends VerticleBase {
         System::currentTimeMillis);
     slots = new RelaySlots(options.relayMaxSlots(), options.relayMaxBytes(), options.relaySlotTtl().toMillis(),
         System::currentTimeMillis);
-    relay = new Relay(vertx, options, metrics, slots);
+    relay = new Relay(vertx, options, metrics, slots, limits);
     feed = new RawFeed(vertx);
     metrics.bindRaw(new GatewayMetrics.RawGauges() {
       @Override

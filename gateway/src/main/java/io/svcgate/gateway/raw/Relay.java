@@ -34,9 +34,9 @@ final class Relay {
   private final RelaySlots slots;
   private final HeartbeatIntake intake;
 
-  Relay(Vertx vertx, RawOptions options, GatewayMetrics metrics, RelaySlots slots) {
+  Relay(Vertx vertx, RawOptions options, GatewayMetrics metrics, RelaySlots slots, HeartbeatMessage.Limits limits) {
     this.vertx = vertx;
-    this.intake = new HeartbeatIntake(vertx, metrics);
+    this.intake = new HeartbeatIntake(vertx, metrics, limits);
     this.options = options;
     this.metrics = metrics;
     this.slots = slots;

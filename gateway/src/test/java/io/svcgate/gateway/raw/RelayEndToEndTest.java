@@ -151,4 +151,26 @@ class RelayEndToEndTest {
         .isEqualTo(1);
     assertThat(om.request("daemon_status", "GET", null).getJsonObject("cluster").getString("name")).isEqualTo("demo");
   }
+
+  @Test
+  void aRelayedMessageIsHeldToTheConfiguredIngestBounds() throws Exception {
+    gw.close();
+    gw = TestGateway.start(dir, Map.of(ConfigKey.RAW_PORT, "0", ConfigKey.RAW_HOST, "127.0.0.1",
+        ConfigKey.CLUSTER_NAME, "demo", ConfigKey.CLUSTER_SECRET, SECRET, ConfigKey.RELAY_SECRET, RELAY_SECRET,
+        ConfigKey.INGEST_MAX_KEYS, "50"));
+    om = new RawClient(gw.gateway.rawPort(), "demo", "om-user", RawClient.clusterKey(SECRET));
+    JsonObject services = new JsonObject();
+    for (int i = 0; i < 60; i++) {
+      services.put("svc" + i, new JsonObject().put("avail", "up"));
+    }
+    // a full of about 70 keys: within the built-in bound, over this gateway's ingest.max-keys
+    relay("n1", new JsonObject().put("frozen", 0).put("gen", new JsonObject().put("n1", 1))
+        .put("services", new JsonObject().put("status", services)));
+    Awaits.until("refused as invalid", () -> relayed("invalid") == 1);
+    assertThat(relayed("accepted")).isZero();
+    assertThat(gw.get("/api/nodes").bodyAsJsonArray()).isEmpty();
+    // a full within the bound still goes in
+    relay("n1", new JsonObject().put("frozen", 0).put("gen", new JsonObject().put("n1", 1)));
+    Awaits.until("accepted", () -> relayed("accepted") == 1);
+  }
 }
