@@ -212,7 +212,8 @@ public final class Gateway {
         config.list(ConfigKey.HTTP_CORS_ORIGINS), config.duration(ConfigKey.HTTP_IDLE_TIMEOUT),
         config.duration(ConfigKey.HTTP_REQUEST_TIMEOUT),
         new ClientLimits(config.integer(ConfigKey.STREAM_MAX_PER_CLIENT), config.integer(ConfigKey.WAIT_MAX_PER_CLIENT), metrics),
-        config.duration(ConfigKey.STREAM_STALL_TIMEOUT), messageLimits());
+        config.duration(ConfigKey.STREAM_STALL_TIMEOUT), messageLimits(),
+        config.bool(ConfigKey.HTTP_H2C));
     int instances = Math.max(1, config.integer(ConfigKey.HTTP_INSTANCES));
 
     Future<Void> f = vertx.deployVerticle(state, new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP))

@@ -21,12 +21,23 @@ import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SelfSignedCertificate;
 import io.vertx.ext.web.client.HttpResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -203,6 +214,93 @@ class HttpHardeningTest {
     });
     assertThat(new JsonObject(wait.await(30, TimeUnit.SECONDS)).getBoolean("satisfied")).isTrue();
     h.close().await(30, TimeUnit.SECONDS);
+  }
+
+  /** Reads the socket to its end in the background; the future completes at EOF. */
+  private static CompletableFuture<Void> readToEnd(Socket s, StringBuilder received) {
+    return CompletableFuture.runAsync(() -> {
+      byte[] buf = new byte[4096];
+      try (InputStream in = s.getInputStream()) {
+        for (int n; (n = in.read(buf)) >= 0; ) {
+          synchronized (received) {
+            received.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+  }
+
+  @Test
+  void theFirstRequestHeadOfANewConnectionSentALineAtATimeIsCut() throws Exception {
+    gw = TestGateway.start(dir, Map.of(ConfigKey.HTTP_IDLE_TIMEOUT, "1s", ConfigKey.HTTP_REQUEST_TIMEOUT, "1s"));
+    ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), gw.port())) {
+      s.setSoTimeout(60_000); // a read that waits this long fails the test: nothing closed the connection
+      OutputStream out = s.getOutputStream();
+      AtomicInteger lines = new AtomicInteger();
+      long opened = System.nanoTime();
+      out.write("GET /health HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      // one header line every 200 ms, never the blank line that ends the head
+      trickle.scheduleAtFixedRate(() -> {
+        try {
+          out.write(("X-Slow-" + lines.get() + ": x\r\n").getBytes(StandardCharsets.US_ASCII));
+          out.flush();
+          lines.incrementAndGet();
+        } catch (IOException closed) {
+          trickle.shutdown();
+        }
+      }, 200, 200, TimeUnit.MILLISECONDS);
+      StringBuilder got = new StringBuilder();
+      readToEnd(s, got).get(90, TimeUnit.SECONDS);
+      long openMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - opened);
+      // closed by the deadline, not by a gap between two lines: several lines went
+      // in before, and the connection lived at least the configured second
+      assertThat(lines.get()).isGreaterThanOrEqualTo(3);
+      assertThat(openMs).isGreaterThanOrEqualTo(1000);
+      assertThat(got.toString()).isEmpty();
+    } finally {
+      trickle.shutdownNow();
+    }
+  }
+
+  @Test
+  void aRequestAndAStreamOnAFreshConnectionAreNotCut() throws Exception {
+    gw = TestGateway.start(dir, Map.of(ConfigKey.HTTP_IDLE_TIMEOUT, "1s", ConfigKey.HTTP_REQUEST_TIMEOUT, "1s",
+        ConfigKey.STREAM_BOOKMARK, "300ms"));
+    // a request sent at once is answered, whole
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), gw.port())) {
+      s.setSoTimeout(60_000);
+      s.getOutputStream().write("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+          .getBytes(StandardCharsets.US_ASCII));
+      StringBuilder got = new StringBuilder();
+      readToEnd(s, got).get(90, TimeUnit.SECONDS);
+      assertThat(got.toString()).startsWith("HTTP/1.1 200").contains("\"UP\"");
+    }
+    // an SSE stream opened on a fresh connection outlives both timeouts many times over
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), gw.port())) {
+      s.setSoTimeout(60_000);
+      s.getOutputStream().write("GET /api/events/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
+          .getBytes(StandardCharsets.US_ASCII));
+      StringBuilder got = new StringBuilder();
+      CompletableFuture<Void> end = readToEnd(s, got);
+      // bookmarks come at most every 360 ms and only on a quiet stream: eight of them span over 2 s
+      Awaits.until("eight bookmarks", () -> {
+        synchronized (got) {
+          return got.toString().split("\"kind\":\"bookmark\"", -1).length > 8;
+        }
+      });
+      gw.ingest(full("n1", 1, nodeData(1)));
+      Awaits.until("the event on the stream", () -> {
+        synchronized (got) {
+          return got.toString().contains("\"n1\"");
+        }
+      });
+      assertThat(end).isNotDone();
+      assertThat(got.toString()).startsWith("HTTP/1.1 200").contains("text/event-stream");
+    }
   }
 
   // --- greedy clients -----------------------------------------------------

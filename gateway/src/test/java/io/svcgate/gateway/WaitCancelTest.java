@@ -40,7 +40,7 @@ class WaitCancelTest {
 
   @BeforeEach
   void start() throws Exception {
-    gw = TestGateway.start(dir, Map.of(ConfigKey.WAIT_MAX, "10m"));
+    gw = TestGateway.start(dir, Map.of(ConfigKey.WAIT_MAX, "10m", ConfigKey.HTTP_H2C, "true"));
     gw.ingest(full("n1", 1, nodeData(0)));
     // HTTP/2 over cleartext with prior knowledge, one connection for every request
     h2 = gw.clientVertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)

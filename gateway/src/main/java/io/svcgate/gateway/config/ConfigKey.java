@@ -22,6 +22,7 @@ public enum ConfigKey {
   HTTP_ALLOWED_HOSTS("http.allowed-hosts", "", "Host header names or addresses (no port) the gateway answers, comma separated; default: its own names and addresses; * = any"),
   HTTP_CORS_ORIGINS("http.cors-origins", "", "origins (scheme://host[:port]) allowed to call the API from a web page, comma separated; default none (no CORS headers, cross-origin requests refused)"),
   HTTP_IDLE_TIMEOUT("http.idle-timeout", "30s", "a connection with no request in progress is closed after this (a request head slower than this is cut)"),
+  HTTP_H2C("http.h2c", "false", "serve HTTP/2 over cleartext (h2c); then the first request head of a plain-HTTP connection is not timed"),
   HTTP_REQUEST_TIMEOUT("http.request-timeout", "30s", "a request body not complete this long after its head is answered 408 and its connection closed"),
   STREAM_MAX_PER_CLIENT("stream.max-per-client", "100", "streams at once per client (per token, else per address), beside stream.max-subscribers"),
   WAIT_MAX_PER_CLIENT("wait.max-per-client", "1000", "waits at once per client (per token, else per address), beside wait.max-waits"),

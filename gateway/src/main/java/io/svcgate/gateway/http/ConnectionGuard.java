@@ -14,12 +14,12 @@ import java.util.Map;
  * Time limits on connections, so that a slow or silent client cannot hold one open
  * (docs/security.md):
  * <ul>
- *   <li>a connection with no request in progress is closed after {@code idleMs}: an
- *       idle keep-alive connection, and a request head sent a line at a time after
- *       the first request (the head is not a request in progress until it is
- *       complete). Vert.x hands a new plain-HTTP connection to the server only once
- *       its first request head is complete (it looks for an h2c upgrade first), so
- *       a first head sent slowly is not cut here (docs/security.md);</li>
+ *   <li>a connection with no request in progress is closed {@code idleMs} after it
+ *       is handed to the server or after its last request ended: a silent or idle
+ *       keep-alive connection, and a request head sent a line at a time (the head is
+ *       not a request in progress until it is complete). Without h2c (the default),
+ *       Vert.x hands a plain connection over at its accept, so the first head is timed
+ *       too; with h2c, only once that head is complete (docs/security.md);</li>
  *   <li>a request whose body is not complete {@code requestMs} after its head is
  *       answered 408 and its connection closed.</li>
  * </ul>

@@ -27,11 +27,12 @@ import java.util.List;
  * @param clients         per-client counts of streams and waits, shared by every HTTP verticle
  * @param streamStall     how long a stream's client may take nothing before it is ended
  * @param limits          the bounds of one heartbeat message and of a batch
+ * @param h2c             serve HTTP/2 over cleartext (h2c); off, a connection is timed from its accept (docs/security.md)
  */
 public record HttpOptions(String host, int port, long maxBody, Tokens tokens,
                           boolean openHealth, boolean openMetrics, Duration waitMax,
                           int streamEvents, long streamBytes, Duration bookmark, int maxSubscribers,
                           String tlsCert, String tlsKey, List<String> allowedHosts, List<String> corsOrigins,
                           Duration idleTimeout, Duration requestTimeout, ClientLimits clients,
-                          Duration streamStall, HeartbeatMessage.Limits limits) {
+                          Duration streamStall, HeartbeatMessage.Limits limits, boolean h2c) {
 }

@@ -109,7 +109,10 @@ public final class HttpVerticle extends VerticleBase {
     Errors.install(router, options.maxBody());
 
     HttpServerOptions so = new HttpServerOptions().setHost(options.host()).setPort(options.port())
-        .setCompressionSupported(false).setTcpNoDelay(true);
+        .setCompressionSupported(false).setTcpNoDelay(true)
+        // h2c makes Vert.x hold a plain connection back until its first request head is
+        // complete; without it the connection guard times the connection from its accept
+        .setHttp2ClearTextEnabled(options.h2c());
     if (options.tlsCert() != null && options.tlsKey() != null) {
       so.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(options.tlsCert()).setKeyPath(options.tlsKey()))
           .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"));
