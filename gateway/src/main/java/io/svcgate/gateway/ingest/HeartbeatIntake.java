@@ -79,6 +79,16 @@ public final class HeartbeatIntake {
   }
 
   /**
+   * Validates one message a door already holds as a JSON tree (read with
+   * {@link Json#parse}, so within the same parser limits as bytes would be).
+   *
+   * @throws IngestException status 400 (413 when over a bound) with the reason label
+   */
+  public HeartbeatMessage parse(JsonNode message) {
+    return validate(message, -1);
+  }
+
+  /**
    * Parses one message or a non-empty JSON array of them, and validates every one.
    * Nothing is returned unless all are valid.
    *

@@ -149,7 +149,7 @@ final class Relay {
     HeartbeatMessage hb;
     try {
       // the same parse and submit as every other door: counted and logged there when refused
-      hb = intake.parse(Json.bytes(RelayMessages.toMessage(nodename, payload)));
+      hb = intake.parse(RelayMessages.toMessage(nodename, payload));
     } catch (IngestException e) {
       metrics.rawRelayMessage("invalid");
       return;
