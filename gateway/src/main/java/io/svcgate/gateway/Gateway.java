@@ -85,6 +85,8 @@ public final class Gateway {
   private SimulatorVerticle simulator;
   private RawVerticle raw;
   private String stateDeployment;
+  /** Set in cluster mode only. */
+  private io.svcgate.gateway.cluster.ClusterStatus cluster;
 
   private Gateway(GatewayConfig config, Vertx vertx, PrometheusMeterRegistry registry, History history) {
     this.config = config;
@@ -358,6 +360,11 @@ public final class Gateway {
 
   public History history() {
     return history;
+  }
+
+  /** This member's view of its Raft group, empty for a single gateway (without {@code --cluster}). */
+  public java.util.Optional<io.svcgate.gateway.cluster.ClusterStatus> cluster() {
+    return java.util.Optional.ofNullable(cluster);
   }
 
   /** The built-in simulator, or null when not simulating. */
