@@ -123,7 +123,8 @@ public final class Gateway {
       }
       History history = openHistory.apply(new HistoryOptions()
           .setDataDir(Path.of(config.string(ConfigKey.DATA)))
-          .setDurable(config.bool(ConfigKey.HISTORY_DURABLE))
+          // a cluster member's durable point is the Raft log: the history is rebuilt from it (docs/storage.md)
+          .setDurable(config.bool(ConfigKey.HISTORY_DURABLE) && !config.bool(ConfigKey.CLUSTER))
           .setMaxEvents(config.longValue(ConfigKey.HISTORY_MAX_EVENTS))
           .setMaxAge(config.duration(ConfigKey.HISTORY_MAX_AGE))
           .setRetentionInterval(config.duration(ConfigKey.HISTORY_RETENTION_INTERVAL)));

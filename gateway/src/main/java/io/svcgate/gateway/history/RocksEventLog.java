@@ -930,6 +930,9 @@ public final class RocksEventLog implements DurableEventLog {
     useLock.readLock().lock();
     try {
       ensureOpen();
+      // what the checkpoint holds is durable here too, whether appends are fsynced or not: the Raft
+      // log may be purged behind it
+      db.flushWal(true);
       try (org.rocksdb.Checkpoint cp = org.rocksdb.Checkpoint.create(db)) {
         cp.createCheckpoint(dir.toString());
       }
