@@ -557,9 +557,15 @@ public final class GatewayMetrics implements AutoCloseable {
     ClusterStatus c = cluster;
     List<MultiGauge.Row<?>> rows = c.followerLag().keySet().stream()
         .<MultiGauge.Row<?>>map(member -> MultiGauge.Row.of(Tags.of("member", member), this,
-            m -> m.cluster.followerLag().getOrDefault(member, 0L)))
+            m -> lag(m.cluster, member)))
         .toList();
     followerLag.register(rows, true);
+  }
+
+  /** A follower's lag, NaN once it is no follower of this leader (until the next refresh drops its series). */
+  private static double lag(ClusterStatus c, String member) {
+    Long v = c.followerLag().get(member);
+    return v == null ? Double.NaN : v;
   }
 
   /** Unbinds what holds JVM-wide listeners (the GC notifications). */
