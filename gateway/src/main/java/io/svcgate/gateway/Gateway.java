@@ -107,6 +107,19 @@ public final class Gateway {
    * options (tests pass one that fails on demand); the gateway owns it from then on.
    */
   public static Future<Gateway> start(GatewayConfig config, Function<HistoryOptions, History> openHistory) {
+    return start(config, openHistory, null);
+  }
+
+  /**
+   * TEST SEAM, for tests only: starts a single gateway (no Raft runs) that shows
+   * {@code testCluster} as its {@link #cluster()}, so that what reads a
+   * {@link io.svcgate.gateway.cluster.ClusterStatus} ({@code /api/cluster},
+   * {@code /health}, the {@code svcgate:type=Cluster} MBean, the
+   * {@code svcgate_cluster_*} metrics) can be tested with a scripted one. With a
+   * null {@code testCluster}, exactly {@link #start(GatewayConfig, Function)}.
+   */
+  static Future<Gateway> start(GatewayConfig config, Function<HistoryOptions, History> openHistory,
+                               io.svcgate.gateway.cluster.ClusterStatus testCluster) {
     long t0 = System.nanoTime();
     Gateway g;
     try {
@@ -132,6 +145,7 @@ public final class Gateway {
         throw e;
       }
       g = new Gateway(config, vertx, registry, history);
+      g.cluster = testCluster;
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
@@ -225,7 +239,7 @@ public final class Gateway {
         });
     f = f.compose(v -> vertx.deployVerticle(new IngestVerticle(metrics, messageLimits())).map(id -> deployed(inputs, id)));
     for (int i = 0; i < instances; i++) {
-      HttpVerticle h = new HttpVerticle(ho, log, metrics, state::ready, registry::scrape);
+      HttpVerticle h = new HttpVerticle(ho, log, metrics, state::ready, registry::scrape, this::cluster);
       http.add(h);
       f = f.compose(v -> vertx.deployVerticle(h).map(id -> deployed(httpIds, id)));
     }
