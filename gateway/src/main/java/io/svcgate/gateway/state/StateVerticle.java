@@ -1,13 +1,9 @@
 package io.svcgate.gateway.state;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.svcgate.gateway.Addresses;
 import io.svcgate.gateway.bus.EventCodec;
 import io.svcgate.gateway.bus.LazyJsonMap;
-import io.svcgate.gateway.bus.LocalCodec;
 import io.svcgate.gateway.history.History;
-import io.svcgate.gateway.history.HistoryBacklogFullException;
 import io.svcgate.gateway.log.LogText;
 import io.svcgate.gateway.metrics.GatewayMetrics;
 import io.svcgate.gateway.metrics.RejectionLog;
@@ -16,32 +12,21 @@ import io.svcgate.state.ClusterState;
 import io.svcgate.state.Event;
 import io.svcgate.state.HeartbeatMessage;
 import io.svcgate.state.InvalidMessageException;
-import io.svcgate.state.Json;
 import io.svcgate.state.NodeInfo;
 import io.svcgate.state.Path;
-import io.svcgate.state.filter.Condition;
 import io.svcgate.state.filter.Durations;
 import io.svcgate.state.filter.FilterBudget;
-import io.svcgate.state.filter.FilterBudgetException;
-import io.svcgate.state.filter.FilterSyntaxException;
-import io.svcgate.state.filter.Match;
-import io.svcgate.state.filter.PathExpression;
-import io.svcgate.state.filter.WaitIndex;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,13 +47,8 @@ public final class StateVerticle extends VerticleBase {
   private final History history;
   private final GatewayMetrics metrics;
   private ClusterState state;
-  private WaitIndex<PendingWait> waitIndex;
-  private final Map<String, PendingWait> waitsById = new HashMap<>();
-  private final Set<PendingWait> allWaits = new HashSet<>();
+  private Waits waits;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
-  /** Waits to re-evaluate after changes touched them, oldest first (each at most once). */
-  private final ArrayDeque<PendingWait> rechecks = new ArrayDeque<>();
-  private boolean recheckScheduled;
   private long livenessTimer = -1;
   private long snapshotTimer = -1;
   private int pendingDurable;
@@ -95,18 +75,38 @@ public final class StateVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    waitIndex = new WaitIndex<>(options.maxWaits());
+    waits = new Waits(options.maxWaits(), options.filterMaxCost(), new Waits.Scheduler() {
+      @Override
+      public long setTimer(long delayMs, Runnable action) {
+        return vertx.setTimer(delayMs, t -> action.run());
+      }
+
+      @Override
+      public void cancelTimer(long timer) {
+        vertx.cancelTimer(timer);
+      }
+
+      @Override
+      public void runLater(Runnable action) {
+        context.runOnContext(v -> action.run());
+      }
+    }, new Waits.Source() {
+      @Override
+      public com.fasterxml.jackson.databind.JsonNode document() {
+        return state.document();
+      }
+
+      @Override
+      public long lastId() {
+        return state.lastId();
+      }
+    }, metrics);
     snapshotId = history.snapshotId();
     var bus = vertx.eventBus();
     consumers.add(bus.<HeartbeatMessage>localConsumer(Addresses.APPLY, this::onApply));
-    consumers.add(bus.<String>localConsumer(Addresses.STATUS, this::onStatus));
-    consumers.add(bus.localConsumer(Addresses.NODES, this::onNodes));
-    consumers.add(bus.<WaitRequest>localConsumer(Addresses.WAIT, this::onWait));
-    consumers.add(bus.<String>localConsumer(Addresses.WAIT_CANCEL, m -> cancelWait(m.body())));
     consumers.add(bus.<String>localConsumer(Addresses.FORGET, this::onForget));
     consumers.add(bus.<String>localConsumer(Addresses.ASK_FULL, this::onAskFull));
-    consumers.add(bus.<Object>consumer(Addresses.STATE_QUERY, this::onPublicQuery));
-    consumers.add(bus.<Object>consumer(Addresses.STATE_WAIT, this::onPublicWait));
+    new StateQueries(state, waits, options.filterMaxCost(), options.waitMax()).register(bus, consumers);
     long period = Math.max(100, Math.min(1000, options.hbTimeout().toMillis() / 4));
     livenessTimer = vertx.setPeriodic(period, t -> checkLiveness());
     long every = options.snapshotInterval().toMillis();
@@ -129,10 +129,7 @@ public final class StateVerticle extends VerticleBase {
     }
     List<Future<?>> unregs = new ArrayList<>();
     consumers.forEach(c -> unregs.add(c.unregister()));
-    for (PendingWait w : new ArrayList<>(allWaits)) {
-      w.decidedAt = state.lastId();
-      finishWait(w, false);
-    }
+    waits.closeAll();
     return Future.join(unregs).compose(v -> maybeSnapshot(true).recover(e -> Future.succeededFuture()));
   }
 
@@ -233,7 +230,7 @@ public final class StateVerticle extends VerticleBase {
   }
 
   private static void reply(Message<?> msg, Object body) {
-    msg.reply(body, new DeliveryOptions().setCodecName(LocalCodec.nameOf(body.getClass())));
+    StateQueries.reply(msg, body);
   }
 
   /**
@@ -328,7 +325,8 @@ public final class StateVerticle extends VerticleBase {
   }
 
   private void publish(List<Event> events) {
-    Set<Path> touched = new HashSet<>();
+    boolean waiting = waits.pending() > 0;
+    Set<Path> touched = waiting ? new HashSet<>() : Set.of();
     for (Event e : events) {
       vertx.eventBus().publish(Addresses.EVENT_FEED, e, EVENT_DELIVERY);
       if (options.publishJson()) {
@@ -337,61 +335,14 @@ public final class StateVerticle extends VerticleBase {
       }
       metrics.eventEmitted(e.kind(), e.eventId());
       metrics.lastEventId(e.id());
-      for (var s : e.stanzas()) {
-        touched.add(s.path());
+      if (waiting) {
+        for (var s : e.stanzas()) {
+          touched.add(s.path());
+        }
       }
     }
-    if (!touched.isEmpty() && waitIndex.size() > 0) {
-      long id = events.get(events.size() - 1).id();
-      for (PendingWait w : waitIndex.affected(touched)) {
-        w.recheckAt = id;
-        if (!w.queued) {
-          w.queued = true;
-          rechecks.add(w);
-        }
-      }
-      recheckWaits();
-    }
-  }
-
-  /**
-   * Re-evaluates the waits that changes touched, in order, spending at most about
-   * {@code filter.max-cost} of work in one turn of the event loop; the rest waits for
-   * the next turn (queued behind whatever arrived meanwhile), so that many waits on a
-   * busy path never hold the writer. Each evaluation has its own budget: a wait whose
-   * condition costs more is answered with a 400.
-   */
-  private void recheckWaits() {
-    long spent = 0;
-    while (!rechecks.isEmpty()) {
-      if (spent >= options.filterMaxCost()) {
-        if (!recheckScheduled) {
-          recheckScheduled = true;
-          context.runOnContext(v -> {
-            recheckScheduled = false;
-            recheckWaits();
-          });
-        }
-        return;
-      }
-      PendingWait w = rechecks.poll();
-      w.queued = false;
-      if (w.registration == null) {
-        continue; // answered or cancelled meanwhile
-      }
-      FilterBudget budget = FilterBudget.of(options.filterMaxCost());
-      try {
-        if (w.condition.test(state.document(), budget)) {
-          w.decidedAt = w.recheckAt;
-          finishWait(w, true);
-        }
-      } catch (FilterBudgetException e) {
-        failWait(w, 400, "the wait's condition can no longer be evaluated: " + e.getMessage());
-      } catch (RuntimeException e) {
-        LOG.error("evaluating the wait on {} failed", LogText.escape(w.condition), e);
-        failWait(w, 500, "internal error evaluating the condition: " + e);
-      }
-      spent += budget.spent() + 1;
+    if (waiting) {
+      waits.changed(events.get(events.size() - 1).id(), touched);
     }
   }
 
@@ -410,206 +361,6 @@ public final class StateVerticle extends VerticleBase {
       }
     }
     commit(events, System.nanoTime());
-  }
-
-  // --- reads --------------------------------------------------------------
-
-  private void onStatus(Message<String> msg) {
-    String filter = msg.body();
-    if (filter == null || filter.isEmpty()) {
-      reply(msg, new StatusReply(state.lastId(), Json.bytes(state.document())));
-      return;
-    }
-    PathExpression p;
-    try {
-      p = PathExpression.parse(filter);
-    } catch (FilterSyntaxException e) {
-      msg.fail(400, e.getMessage());
-      return;
-    }
-    List<Match> found;
-    try {
-      found = p.select(state.document(), FilterBudget.of(options.filterMaxCost()));
-    } catch (FilterBudgetException e) {
-      msg.fail(400, e.getMessage());
-      return;
-    }
-    reply(msg, new StatusReply(state.lastId(), Json.bytes(matches(found))));
-  }
-
-  private ObjectNode matches(List<Match> found) {
-    ObjectNode out = Json.NODES.objectNode();
-    out.put("id", state.lastId());
-    ArrayNode list = out.putArray("matches");
-    for (Match m : found) {
-      list.addObject().<ObjectNode>set("path", m.path().toJson()).set("value", m.value());
-    }
-    return out;
-  }
-
-  private void onNodes(Message<Object> msg) {
-    ArrayNode rows = Json.NODES.arrayNode();
-    for (NodeInfo n : state.nodes()) {
-      rows.add(n.toJson());
-    }
-    msg.reply(Buffer.buffer(Json.bytes(rows)));
-  }
-
-  private void onPublicQuery(Message<Object> msg) {
-    JsonObject body = asJson(msg);
-    if (body == null) {
-      msg.fail(400, "body must be a JSON object {\"filter\": P}");
-      return;
-    }
-    String filter = body.getString("filter");
-    if (filter == null || filter.isBlank()) {
-      msg.reply(new JsonObject(Buffer.buffer(Json.bytes(state.document()))));
-      return;
-    }
-    try {
-      List<Match> found = PathExpression.parse(filter).select(state.document(), FilterBudget.of(options.filterMaxCost()));
-      msg.reply(new JsonObject(Buffer.buffer(Json.bytes(matches(found)))));
-    } catch (FilterSyntaxException | FilterBudgetException e) {
-      msg.fail(400, e.getMessage());
-    }
-  }
-
-  private static JsonObject asJson(Message<Object> msg) {
-    Object b = msg.body();
-    try {
-      if (b instanceof JsonObject j) {
-        return j;
-      } else if (b instanceof String s) {
-        return new JsonObject(s);
-      } else if (b instanceof Buffer buf) {
-        return new JsonObject(buf);
-      }
-    } catch (RuntimeException e) {
-      return null;
-    }
-    return null;
-  }
-
-  // --- waits --------------------------------------------------------------
-
-  private final class PendingWait {
-    final String wid;
-    final Condition condition;
-    final Message<?> msg;
-    final long startNanos = System.nanoTime();
-    final boolean publicReply;
-    WaitIndex.Registration<PendingWait> registration;
-    long timer = -1;
-    long decidedAt;
-    /** In {@link #rechecks}; {@link #recheckAt} is the last event that touched it. */
-    boolean queued;
-    long recheckAt;
-
-    PendingWait(String wid, Condition condition, Message<?> msg, boolean publicReply) {
-      this.wid = wid;
-      this.condition = condition;
-      this.msg = msg;
-      this.publicReply = publicReply;
-    }
-  }
-
-  private void onWait(Message<WaitRequest> msg) {
-    WaitRequest r = msg.body();
-    startWait(r.wid(), r.condition(), r.timeoutMs(), msg, false);
-  }
-
-  private void onPublicWait(Message<Object> msg) {
-    JsonObject body = asJson(msg);
-    if (body == null) {
-      msg.fail(400, "body must be a JSON object {\"filter\": C, \"duration\": D}");
-      return;
-    }
-    try {
-      Condition c = Condition.parse(body.getString("filter", ""));
-      String d = body.getString("duration");
-      long ms = d == null ? options.waitMax().toMillis() : Math.min(Durations.parse(d).toMillis(), options.waitMax().toMillis());
-      startWait(null, c, ms, msg, true);
-    } catch (IllegalArgumentException | ClassCastException e) {
-      msg.fail(400, e.getMessage());
-    }
-  }
-
-  private void startWait(String wid, Condition c, long timeoutMs, Message<?> msg, boolean publicReply) {
-    PendingWait w = new PendingWait(wid, c, msg, publicReply);
-    w.decidedAt = state.lastId();
-    boolean holds;
-    try {
-      holds = c.test(state.document(), FilterBudget.of(options.filterMaxCost()));
-    } catch (FilterBudgetException e) {
-      msg.fail(400, e.getMessage());
-      return;
-    }
-    if (holds) {
-      finishWait(w, true);
-      return;
-    }
-    if (timeoutMs <= 0) {
-      finishWait(w, false);
-      return;
-    }
-    try {
-      w.registration = waitIndex.register(c, w);
-    } catch (RuntimeException e) {
-      msg.fail(503, e.getMessage());
-      return;
-    }
-    metrics.waiters(1);
-    allWaits.add(w);
-    if (wid != null) {
-      waitsById.put(wid, w);
-    }
-    w.timer = vertx.setTimer(timeoutMs, t -> {
-      w.timer = -1;
-      w.decidedAt = state.lastId();
-      finishWait(w, false);
-    });
-  }
-
-  private void cancelWait(String wid) {
-    PendingWait w = waitsById.remove(wid);
-    if (w != null) {
-      release(w);
-    }
-  }
-
-  private void release(PendingWait w) {
-    if (w.registration != null) {
-      w.registration.cancel();
-      w.registration = null;
-      metrics.waiters(-1);
-    }
-    if (w.timer >= 0) {
-      vertx.cancelTimer(w.timer);
-      w.timer = -1;
-    }
-    if (w.wid != null) {
-      waitsById.remove(w.wid);
-    }
-    allWaits.remove(w);
-  }
-
-  /** Answers a pending wait with an error (400: its condition now costs more than a filter may). */
-  private void failWait(PendingWait w, int status, String why) {
-    release(w);
-    metrics.waitFinished(false, System.nanoTime() - w.startNanos);
-    w.msg.fail(status, why);
-  }
-
-  private void finishWait(PendingWait w, boolean satisfied) {
-    release(w);
-    long nanos = System.nanoTime() - w.startNanos;
-    metrics.waitFinished(satisfied, nanos);
-    WaitResult r = new WaitResult(satisfied, nanos / 1e9, w.decidedAt);
-    if (w.publicReply) {
-      w.msg.reply(r.toJson());
-    } else {
-      reply(w.msg, r);
-    }
   }
 
   // --- admin --------------------------------------------------------------
