@@ -38,7 +38,10 @@ import org.slf4j.LoggerFactory;
  * The gateway's management face, as one verticle: registers the svcgate MBeans on the
  * platform MBeanServer (docs/jmx.md), follows {@link Addresses#EVENT_FEED} to emit JMX
  * notifications and keep the node beans in step with the nodes, opens remote JMX when
- * {@code jmx.port} is set, and binds the JVM, history and hooks meters. Stopping it
+ * {@code jmx.port} is set, and binds the JVM, history and hooks meters. A cluster
+ * member ({@link Gateway#cluster()}) also gets {@code svcgate:type=Cluster} and the
+ * {@code svcgate_cluster_*} meters, whose follower-lag series follow the group's
+ * members every {@link GatewayMetrics#CLUSTER_REFRESH}. Stopping it
  * (undeploying, or closing Vert.x) unregisters every bean it registered and closes
  * remote JMX, so gateways can start and stop in turn in one JVM.
  */
