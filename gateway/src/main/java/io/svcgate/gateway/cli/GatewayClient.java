@@ -430,6 +430,9 @@ final class GatewayClient {
 
   /** Why a request failed, in a few words. */
   static String why(Throwable t, Duration timeout) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
     if (t instanceof HttpConnectTimeoutException) {
       return "no connection within " + CONNECT_TIMEOUT.toSeconds() + " s";
     }
