@@ -98,7 +98,7 @@ public final class ServiceAggregator implements DerivedState {
    * Path → what the rules read of it, as last read from the view of the last run
    * ({@link #lastView}); dropped at each run, updated entry by entry by {@link #quick}.
    */
-  private final Map<String, PathState> pathStates = new HashMap<>();
+  private final Map<String, PathInputs> pathStates = new HashMap<>();
 
   // What the last full run saw, for the fast path of update (see quick).
   private JsonNode lastDocument;
@@ -274,7 +274,7 @@ public final class ServiceAggregator implements DerivedState {
         String n = (String) p.get(2);
         String path = (String) p.get(5);
         setNodePath(n, path, view.names(n, path));
-        PathState ps = pathStates.get(path);
+        PathInputs ps = pathStates.get(path);
         // A changed value inside an instance that reads as before changes nothing; an
         // entry set whole (rare: a new instance) is recomputed in any case.
         if (ps == null || ps.refresh(n, "config".equals(p.get(4))) || p.size() == 6) {
@@ -661,8 +661,8 @@ public final class ServiceAggregator implements DerivedState {
         }
       }
       for (String p : direct) {
-        PathState ps = state(p);
-        setChildren(p, ps.aggregated() ? AggregateRules.children(ps.path, ps.instances().first()) : List.of());
+        PathInputs ps = state(p);
+        setChildren(p, ps.aggregated() ? AggregateRules.children(ps.path, ps.first()) : List.of());
       }
       // every object reading a dirty one may change: take the closure over parents
       Set<String> closure = new TreeSet<>(direct);
@@ -738,11 +738,11 @@ public final class ServiceAggregator implements DerivedState {
     }
 
     private JsonNode compute(String path) {
-      PathState ps = state(path);
+      PathInputs ps = state(path);
       if (!ps.aggregated()) {
         return null;
       }
-      return AggregateRules.aggregate(ps.path, ps.instances(), this);
+      return AggregateRules.aggregate(ps.path, ps, this);
     }
 
     /** Records the stanzas from the document's aggregate to the new one; true when they differ. */
@@ -804,10 +804,10 @@ public final class ServiceAggregator implements DerivedState {
       return out;
     }
 
-    private PathState state(String path) {
-      PathState ps = pathStates.get(path);
+    private PathInputs state(String path) {
+      PathInputs ps = pathStates.get(path);
       if (ps == null) {
-        ps = new PathState(path, view);
+        ps = new PathInputs(path, view);
         pathStates.put(path, ps);
       }
       return ps;
@@ -830,96 +830,13 @@ public final class ServiceAggregator implements DerivedState {
       }
       int up = 0;
       for (String s : slices) {
-        PathState ps = state(s);
+        PathInputs ps = state(s);
         if (!ps.aggregated()) {
           continue;
         }
-        for (ObjectNode i : ps.instances().counted()) {
-          if (AggregateRules.sliceInstanceUp(i)) {
-            up++;
-          }
-        }
+        up += ps.tally().sliceUp();
       }
       return up;
-    }
-  }
-
-  /**
-   * What the rules read of one path, kept between calls: whether it gets an aggregate,
-   * and its status entries by counting node, each reduced to the keys the rules read
-   * ({@link AggregateRules#inputs}). Reading these costs no walk over the document; a
-   * change to one node's entry refreshes that node's slot only.
-   */
-  private static final class PathState {
-
-    final ObjectPath path;
-    private final ClusterView view;
-    /** By position in the view's counting nodes: the entry, or null. */
-    private final Instances.Entry[] slots;
-    private Boolean aggregated;
-    private Instances instances;
-
-    PathState(String path, ClusterView view) {
-      this.path = ObjectPath.parse(path);
-      this.view = view;
-      List<String> counting = view.counting();
-      this.slots = new Instances.Entry[counting.size()];
-      for (int i = 0; i < slots.length; i++) {
-        slots[i] = entry(view, counting.get(i), path);
-      }
-    }
-
-    private static Instances.Entry entry(ClusterView view, String node, String path) {
-      ObjectNode status = view.status(node);
-      JsonNode e = status == null ? null : status.get(path);
-      if (e == null || !e.isObject()) {
-        return null;
-      }
-      return new Instances.Entry(node, AggregateRules.inputs((ObjectNode) e),
-          AggregateRules.truthy(e.get("updated")));
-    }
-
-    /**
-     * Reads a node's entry again, after a change to it (or to its config entry).
-     *
-     * @return false when what the rules read of the path is the same as before (the
-     *         change was to a value set again as it was): its aggregate cannot have changed
-     */
-    boolean refresh(String node, boolean config) {
-      if (config) {
-        aggregated = null;
-        return true;
-      }
-      int i = view.position(node);
-      Instances.Entry before = slots[i];
-      Instances.Entry now = entry(view, node, path.path());
-      slots[i] = now;
-      if (before == null ? now == null
-          : now != null && before.counted() == now.counted() && before.status().equals(now.status())) {
-        return false;
-      }
-      instances = null;
-      return true;
-    }
-
-    boolean aggregated() {
-      if (aggregated == null) {
-        aggregated = view.aggregated(path.path());
-      }
-      return aggregated;
-    }
-
-    Instances instances() {
-      if (instances == null) {
-        List<Instances.Entry> entries = new ArrayList<>(slots.length);
-        for (Instances.Entry e : slots) {
-          if (e != null) {
-            entries.add(e);
-          }
-        }
-        instances = entries.isEmpty() ? Instances.NONE : new Instances(entries);
-      }
-      return instances;
     }
   }
 }
