@@ -40,6 +40,7 @@ final class StreamScenarios {
   private Map<ConfigKey, String> config() {
     Map<ConfigKey, String> c = d.loadConfig();
     c.put(ConfigKey.STREAM_MAX_SUBSCRIBERS, "20000");
+    c.put(ConfigKey.STREAM_MAX_PER_CLIENT, "20000"); // every subscriber of the driver is one client
     return c;
   }
 
