@@ -129,12 +129,20 @@ public final class Gateway {
         throw new ConfigException("clustering (--cluster, cluster.enabled) is not available in this version: "
             + "run one gateway per OpenSVC cluster (see docs/clustering.md)");
       }
-      History history = openHistory.apply(new HistoryOptions()
-          .setDataDir(Path.of(config.string(ConfigKey.DATA)))
-          .setDurable(config.bool(ConfigKey.HISTORY_DURABLE))
-          .setMaxEvents(config.longValue(ConfigKey.HISTORY_MAX_EVENTS))
-          .setMaxAge(config.duration(ConfigKey.HISTORY_MAX_AGE))
-          .setRetentionInterval(config.duration(ConfigKey.HISTORY_RETENTION_INTERVAL)));
+      HistoryOptions historyOptions;
+      try {
+        historyOptions = new HistoryOptions()
+            .setDataDir(Path.of(config.string(ConfigKey.DATA)))
+            .setDurable(config.bool(ConfigKey.HISTORY_DURABLE))
+            .setMaxEvents(config.longValue(ConfigKey.HISTORY_MAX_EVENTS))
+            .setMaxAge(config.duration(ConfigKey.HISTORY_MAX_AGE))
+            .setRetentionInterval(config.duration(ConfigKey.HISTORY_RETENTION_INTERVAL))
+            .setBlockCacheBytes(config.longValue(ConfigKey.HISTORY_BLOCK_CACHE_BYTES))
+            .setWriteBufferBytes(config.longValue(ConfigKey.HISTORY_WRITE_BUFFER_BYTES));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(e.getMessage());
+      }
+      History history = openHistory.apply(historyOptions);
       PrometheusMeterRegistry registry;
       Vertx vertx;
       try {

@@ -100,7 +100,8 @@ public final class History implements AutoCloseable {
    */
   public static History open(HistoryOptions options) {
     HistoryOptions copy = new HistoryOptions(options);
-    RocksEventLog store = RocksEventLog.open(copy.getDataDir(), copy.isDurable());
+    RocksEventLog store = RocksEventLog.open(copy.getDataDir(), copy.isDurable(), copy.getBlockCacheBytes(),
+        copy.getWriteBufferBytes());
     try {
       return new History(store, copy);
     } catch (RuntimeException e) {

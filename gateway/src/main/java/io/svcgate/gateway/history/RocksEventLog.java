@@ -128,22 +128,36 @@ public final class RocksEventLog implements DurableEventLog {
    * @throws HistoryStoreException       on any other failure to open
    */
   public static RocksEventLog open(Path dataDir, boolean durable) {
+    return open(dataDir, durable, HistoryOptions.DEFAULT_BLOCK_CACHE_BYTES, HistoryOptions.DEFAULT_WRITE_BUFFER_BYTES);
+  }
+
+  /**
+   * As {@link #open(Path, boolean)}, with RocksDB's memory sized: {@code blockCacheBytes}
+   * of block cache (0: none), {@code writeBufferBytes} per write buffer of the events
+   * (two at most), a quarter of it (at least 64 KiB) for each of the small column families.
+   */
+  public static RocksEventLog open(Path dataDir, boolean durable, long blockCacheBytes, long writeBufferBytes) {
     DataDirectoryLock lock = DataDirectoryLock.acquire(dataDir);
     List<AutoCloseable> resources = new ArrayList<>();
     try {
       Path storeDir = dataDir.resolve(STORE_DIR);
       boolean fresh = isFresh(storeDir);
-      LRUCache cache = track(resources, new LRUCache(16L << 20));
-      BlockBasedTableConfig table = new BlockBasedTableConfig().setBlockCache(cache).setBlockSize(16 << 10);
+      BlockBasedTableConfig table = new BlockBasedTableConfig().setBlockSize(16 << 10);
+      if (blockCacheBytes > 0) {
+        table.setBlockCache(track(resources, new LRUCache(blockCacheBytes)));
+      } else {
+        table.setNoBlockCache(true);
+      }
+      long smallBuffer = Math.max(64L << 10, writeBufferBytes / 4);
       ColumnFamilyOptions eventsOptions = track(resources, new ColumnFamilyOptions()
           .setTableFormatConfig(table)
           .setCompressionType(CompressionType.LZ4_COMPRESSION)
-          .setWriteBufferSize(16L << 20)
+          .setWriteBufferSize(writeBufferBytes)
           .setMaxWriteBufferNumber(2));
       ColumnFamilyOptions metaOptions = track(resources, new ColumnFamilyOptions()
           .setTableFormatConfig(table)
           .setCompressionType(CompressionType.LZ4_COMPRESSION)
-          .setWriteBufferSize(4L << 20)
+          .setWriteBufferSize(smallBuffer)
           .setMaxWriteBufferNumber(2));
       DBOptions dbOptions = track(resources, new DBOptions()
           .setCreateIfMissing(fresh)
