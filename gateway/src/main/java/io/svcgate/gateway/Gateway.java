@@ -112,6 +112,19 @@ public final class Gateway {
    * options (tests pass one that fails on demand); the gateway owns it from then on.
    */
   public static Future<Gateway> start(GatewayConfig config, Function<HistoryOptions, History> openHistory) {
+    return start(config, openHistory, null);
+  }
+
+  /**
+   * TEST SEAM, for tests only: starts a single gateway (no Raft runs) that shows
+   * {@code testCluster} as its {@link #cluster()}, so that what reads a
+   * {@link io.svcgate.gateway.cluster.ClusterStatus} ({@code /api/cluster},
+   * {@code /health}, the {@code svcgate:type=Cluster} MBean, the
+   * {@code svcgate_cluster_*} metrics) can be tested with a scripted one. With a
+   * null {@code testCluster}, exactly {@link #start(GatewayConfig, Function)}.
+   */
+  static Future<Gateway> start(GatewayConfig config, Function<HistoryOptions, History> openHistory,
+                               io.svcgate.gateway.cluster.ClusterStatus testCluster) {
     long t0 = System.nanoTime();
     Gateway g;
     try {
@@ -121,13 +134,21 @@ public final class Gateway {
         throw new ConfigException("clustering (--cluster, cluster.enabled) is not available in this version: "
             + "run one gateway per OpenSVC cluster (see docs/clustering.md)");
       }
-      History history = openHistory.apply(new HistoryOptions()
-          .setDataDir(Path.of(config.string(ConfigKey.DATA)))
-          // a cluster member's durable point is the Raft log: the history is rebuilt from it (docs/storage.md)
-          .setDurable(config.bool(ConfigKey.HISTORY_DURABLE) && !config.bool(ConfigKey.CLUSTER))
-          .setMaxEvents(config.longValue(ConfigKey.HISTORY_MAX_EVENTS))
-          .setMaxAge(config.duration(ConfigKey.HISTORY_MAX_AGE))
-          .setRetentionInterval(config.duration(ConfigKey.HISTORY_RETENTION_INTERVAL)));
+      HistoryOptions historyOptions;
+      try {
+        historyOptions = new HistoryOptions()
+            .setDataDir(Path.of(config.string(ConfigKey.DATA)))
+            // a cluster member's durable point is the Raft log: the history is rebuilt from it (docs/storage.md)
+            .setDurable(config.bool(ConfigKey.HISTORY_DURABLE) && !config.bool(ConfigKey.CLUSTER))
+            .setMaxEvents(config.longValue(ConfigKey.HISTORY_MAX_EVENTS))
+            .setMaxAge(config.duration(ConfigKey.HISTORY_MAX_AGE))
+            .setRetentionInterval(config.duration(ConfigKey.HISTORY_RETENTION_INTERVAL))
+            .setBlockCacheBytes(config.longValue(ConfigKey.HISTORY_BLOCK_CACHE_BYTES))
+            .setWriteBufferBytes(config.longValue(ConfigKey.HISTORY_WRITE_BUFFER_BYTES));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(e.getMessage());
+      }
+      History history = openHistory.apply(historyOptions);
       PrometheusMeterRegistry registry;
       Vertx vertx;
       try {
@@ -138,6 +159,7 @@ public final class Gateway {
         throw e;
       }
       g = new Gateway(config, vertx, registry, history);
+      g.cluster = testCluster;
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
@@ -266,7 +288,7 @@ public final class Gateway {
 
   private HttpVerticle httpVerticle(HttpOptions ho) {
     StateVerticle s = state;
-    return new HttpVerticle(ho, log, metrics, s::ready, registry::scrape);
+    return new HttpVerticle(ho, log, metrics, s::ready, registry::scrape, this::cluster);
   }
 
   /**

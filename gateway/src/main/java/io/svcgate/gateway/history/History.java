@@ -106,7 +106,8 @@ public final class History implements AutoCloseable {
    */
   public static History open(HistoryOptions options) {
     HistoryOptions copy = new HistoryOptions(options);
-    RocksEventLog store = RocksEventLog.open(copy.getDataDir(), copy.isDurable());
+    RocksEventLog store = RocksEventLog.open(copy.getDataDir(), copy.isDurable(), copy.getBlockCacheBytes(),
+        copy.getWriteBufferBytes());
     try {
       return new History(store, copy);
     } catch (RuntimeException e) {
@@ -558,7 +559,8 @@ public final class History implements AutoCloseable {
         }
         RocksEventLog reopened;
         try {
-          reopened = RocksEventLog.open(dataDir, durable);
+          reopened = RocksEventLog.open(dataDir, durable, options.getBlockCacheBytes(),
+              options.getWriteBufferBytes());
         } catch (RuntimeException e) {
           failure = e;
           log.error("history: cannot reopen {} after replacing it: the history is unusable", dataDir, e);

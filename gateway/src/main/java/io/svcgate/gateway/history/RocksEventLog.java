@@ -130,6 +130,15 @@ public final class RocksEventLog implements DurableEventLog {
    * @throws HistoryStoreException       on any other failure to open
    */
   public static RocksEventLog open(Path dataDir, boolean durable) {
+    return open(dataDir, durable, HistoryOptions.DEFAULT_BLOCK_CACHE_BYTES, HistoryOptions.DEFAULT_WRITE_BUFFER_BYTES);
+  }
+
+  /**
+   * As {@link #open(Path, boolean)}, with RocksDB's memory sized: {@code blockCacheBytes}
+   * of block cache (0: none), {@code writeBufferBytes} per write buffer of the events
+   * (two at most), a quarter of it (at least 64 KiB) for each of the small column families.
+   */
+  public static RocksEventLog open(Path dataDir, boolean durable, long blockCacheBytes, long writeBufferBytes) {
     DataDirectoryLock lock = DataDirectoryLock.acquire(dataDir);
     try {
       CheckpointFile.finishSwap(dataDir);
@@ -137,31 +146,37 @@ public final class RocksEventLog implements DurableEventLog {
       lock.close();
       throw e;
     }
-    return open(dataDir, dataDir.resolve(STORE_DIR), lock, durable, true);
+    return open(dataDir, dataDir.resolve(STORE_DIR), lock, durable, true, blockCacheBytes, writeBufferBytes);
   }
 
   /**
    * Opens the store in {@code storeDir} ({@code lock}, if not null, is released with the
    * log); a fresh store is created only when {@code create}.
    */
-  static RocksEventLog open(Path dataDir, Path storeDir, DataDirectoryLock lock, boolean durable, boolean create) {
+  static RocksEventLog open(Path dataDir, Path storeDir, DataDirectoryLock lock, boolean durable, boolean create,
+                            long blockCacheBytes, long writeBufferBytes) {
     List<AutoCloseable> resources = new ArrayList<>();
     try {
       boolean fresh = isFresh(storeDir);
       if (fresh && !create) {
         throw new HistoryCorruptedException("history store " + storeDir + " holds no store (no CURRENT file)");
       }
-      LRUCache cache = track(resources, new LRUCache(16L << 20));
-      BlockBasedTableConfig table = new BlockBasedTableConfig().setBlockCache(cache).setBlockSize(16 << 10);
+      BlockBasedTableConfig table = new BlockBasedTableConfig().setBlockSize(16 << 10);
+      if (blockCacheBytes > 0) {
+        table.setBlockCache(track(resources, new LRUCache(blockCacheBytes)));
+      } else {
+        table.setNoBlockCache(true);
+      }
+      long smallBuffer = Math.max(64L << 10, writeBufferBytes / 4);
       ColumnFamilyOptions eventsOptions = track(resources, new ColumnFamilyOptions()
           .setTableFormatConfig(table)
           .setCompressionType(CompressionType.LZ4_COMPRESSION)
-          .setWriteBufferSize(16L << 20)
+          .setWriteBufferSize(writeBufferBytes)
           .setMaxWriteBufferNumber(2));
       ColumnFamilyOptions metaOptions = track(resources, new ColumnFamilyOptions()
           .setTableFormatConfig(table)
           .setCompressionType(CompressionType.LZ4_COMPRESSION)
-          .setWriteBufferSize(4L << 20)
+          .setWriteBufferSize(smallBuffer)
           .setMaxWriteBufferNumber(2));
       DBOptions dbOptions = track(resources, new DBOptions()
           .setCreateIfMissing(fresh)
@@ -897,7 +912,8 @@ public final class RocksEventLog implements DurableEventLog {
       CheckpointFile.Manifest m;
       try {
         m = CheckpointFile.unpack(file, fresh);
-        try (RocksEventLog check = open(dataDir, fresh, null, true, false)) {
+        try (RocksEventLog check = open(dataDir, fresh, null, true, false, HistoryOptions.DEFAULT_BLOCK_CACHE_BYTES,
+            HistoryOptions.DEFAULT_WRITE_BUFFER_BYTES)) {
           RaftPosition held = check.loadRaftPosition().orElse(new RaftPosition(0, 0));
           if (!check.epoch().equals(m.epoch()) || check.lastId() != m.lastId() || !held.equals(m.position())) {
             throw new HistoryCorruptedException("snapshot " + file + " does not hold what its manifest says: epoch "
