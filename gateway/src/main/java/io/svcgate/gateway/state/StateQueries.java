@@ -21,6 +21,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -33,13 +34,14 @@ import io.vertx.core.json.JsonObject;
  */
 final class StateQueries {
 
-  private final ClusterState state;
+  private final Supplier<ClusterState> states;
   private final Waits waits;
   private final long filterMaxCost;
   private final Duration waitMax;
 
-  StateQueries(ClusterState state, Waits waits, long filterMaxCost, Duration waitMax) {
-    this.state = state;
+  /** @param states the state as it is now (a cluster member rebuilds it when its history starts) */
+  StateQueries(Supplier<ClusterState> states, Waits waits, long filterMaxCost, Duration waitMax) {
+    this.states = states;
     this.waits = waits;
     this.filterMaxCost = filterMaxCost;
     this.waitMax = waitMax;
@@ -56,6 +58,7 @@ final class StateQueries {
   }
 
   private void onStatus(Message<String> msg) {
+    ClusterState state = states.get();
     String filter = msg.body();
     if (filter == null || filter.isEmpty()) {
       reply(msg, new StatusReply(state.lastId(), Json.bytes(state.document())));
@@ -79,6 +82,7 @@ final class StateQueries {
   }
 
   private ObjectNode matches(List<Match> found) {
+    ClusterState state = states.get();
     ObjectNode out = Json.NODES.objectNode();
     out.put("id", state.lastId());
     ArrayNode list = out.putArray("matches");
@@ -89,6 +93,7 @@ final class StateQueries {
   }
 
   private void onNodes(Message<Object> msg) {
+    ClusterState state = states.get();
     ArrayNode rows = Json.NODES.arrayNode();
     for (NodeInfo n : state.nodes()) {
       rows.add(n.toJson());
@@ -97,6 +102,7 @@ final class StateQueries {
   }
 
   private void onPublicQuery(Message<Object> msg) {
+    ClusterState state = states.get();
     JsonObject body = asJson(msg);
     if (body == null) {
       msg.fail(400, "body must be a JSON object {\"filter\": P}");

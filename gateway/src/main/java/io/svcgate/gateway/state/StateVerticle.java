@@ -3,7 +3,9 @@ package io.svcgate.gateway.state;
 import io.svcgate.gateway.Addresses;
 import io.svcgate.gateway.bus.EventCodec;
 import io.svcgate.gateway.bus.LazyJsonMap;
+import io.svcgate.gateway.cluster.Committed;
 import io.svcgate.gateway.history.History;
+import io.svcgate.gateway.history.RaftPosition;
 import io.svcgate.gateway.log.LogText;
 import io.svcgate.gateway.metrics.GatewayMetrics;
 import io.svcgate.gateway.metrics.RejectionLog;
@@ -23,11 +25,14 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,12 +62,41 @@ public final class StateVerticle extends VerticleBase {
   /** Why the state is ahead of the history (an append failed after its changes were applied); null while all is well. */
   private Throwable unrecorded;
   private volatile boolean ready;
+  /** Cluster mode: builds the empty state of a fresh history once its first entry decided the epoch. */
+  private final FreshState fresh;
+  /** Cluster mode: committed entries received and not applied yet, in log order (see {@link #drainCommitted}). */
+  private final ArrayDeque<Message<Committed>> held = new ArrayDeque<>();
+  /** Cluster mode: the history holds a cluster's history (not a fresh one waiting for its first entry). */
+  private boolean clusterStarted;
+  /** Cluster mode: the next entry applied first announces the start (the first entry of a fresh history). */
+  private boolean startPending;
+  private boolean adopting;
 
   public StateVerticle(StateOptions options, ClusterState state, History history, GatewayMetrics metrics) {
+    this(options, state, null, history, metrics);
+  }
+
+  /**
+   * @param fresh in cluster mode ({@link StateOptions#clustered()}), how to build the empty
+   *              state of a fresh history with the epoch and start time its first committed
+   *              entry decides; ignored otherwise
+   */
+  public StateVerticle(StateOptions options, ClusterState state, FreshState fresh, History history,
+                       GatewayMetrics metrics) {
+    if (options.clustered() && fresh == null) {
+      throw new IllegalArgumentException("a clustered state verticle needs a FreshState");
+    }
     this.options = options;
     this.state = state;
+    this.fresh = fresh;
     this.history = history;
     this.metrics = metrics;
+  }
+
+  /** Builds an empty cluster state with the given epoch and {@code gateway.started} (epoch seconds). */
+  @FunctionalInterface
+  public interface FreshState {
+    ClusterState build(String epoch, double started);
   }
 
   /**
@@ -103,15 +137,35 @@ public final class StateVerticle extends VerticleBase {
     }, metrics);
     snapshotId = history.snapshotId();
     var bus = vertx.eventBus();
-    consumers.add(bus.<HeartbeatMessage>localConsumer(Addresses.APPLY, this::onApply));
-    consumers.add(bus.<String>localConsumer(Addresses.FORGET, this::onForget));
-    consumers.add(bus.<String>localConsumer(Addresses.ASK_FULL, this::onAskFull));
-    new StateQueries(state, waits, options.filterMaxCost(), options.waitMax()).register(bus, consumers);
-    long period = Math.max(100, Math.min(1000, options.hbTimeout().toMillis() / 4));
-    livenessTimer = vertx.setPeriodic(period, t -> checkLiveness());
+    if (options.clustered()) {
+      clusterStarted = history.lastId() > 0 || history.raftPosition().isPresent();
+      if (history.lastId() > 0 && history.raftPosition().isEmpty()) {
+        return Future.failedFuture(new IllegalStateException("the history holds " + history.size() + " events of a single gateway (epoch " + history.epoch()
+            + "): a cluster member starts from an empty data directory, or from a cluster member's "
+            + "(docs/storage.md, \"Cluster mode\")"));
+      }
+      consumers.add(bus.<Committed>localConsumer(Addresses.APPLY_COMMITTED, this::onCommitted));
+    } else {
+      consumers.add(bus.<HeartbeatMessage>localConsumer(Addresses.APPLY, this::onApply));
+      consumers.add(bus.<String>localConsumer(Addresses.FORGET, this::onForget));
+      consumers.add(bus.<String>localConsumer(Addresses.ASK_FULL, this::onAskFull));
+    }
+    new StateQueries(() -> state, waits, options.filterMaxCost(), options.waitMax()).register(bus, consumers);
+    if (!options.clustered()) {
+      // in cluster mode liveness is decided by the leader's clock: committed Ticks
+      long period = Math.max(100, Math.min(1000, options.hbTimeout().toMillis() / 4));
+      livenessTimer = vertx.setPeriodic(period, t -> checkLiveness());
+    }
     long every = options.snapshotInterval().toMillis();
     if (every > 0) {
       snapshotTimer = vertx.setPeriodic(every, t -> maybeSnapshot(true));
+    }
+    if (options.clustered()) {
+      // nothing is announced locally: every change comes from the Raft log, the same on every member
+      ready = true;
+      LOG.info("state ready (cluster member): last event id {}, Raft position {}, {} nodes", state.lastId(),
+          history.raftPosition().map(Object::toString).orElse("none"), state.nodes().size());
+      return Future.succeededFuture();
     }
     return commit(state.start(now()), System.nanoTime())
         .onSuccess(id -> {
@@ -123,13 +177,19 @@ public final class StateVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     ready = false;
-    vertx.cancelTimer(livenessTimer);
+    if (livenessTimer >= 0) {
+      vertx.cancelTimer(livenessTimer);
+    }
     if (snapshotTimer >= 0) {
       vertx.cancelTimer(snapshotTimer);
     }
     List<Future<?>> unregs = new ArrayList<>();
     consumers.forEach(c -> unregs.add(c.unregister()));
     waits.closeAll();
+    Message<Committed> m;
+    while ((m = held.poll()) != null) {
+      reply(m, new ApplyReply(503, state.lastId(), nodenameOf(m.body()), 0, "this member is stopping"));
+    }
     return Future.join(unregs).compose(v -> maybeSnapshot(true).recover(e -> Future.succeededFuture()));
   }
 
@@ -154,8 +214,23 @@ public final class StateVerticle extends VerticleBase {
       reply(msg, new ApplyReply(503, state.lastId(), node, merged(node), "the history is busy, retry later"));
       return;
     }
-    double now = now();
     List<Event> events = new ArrayList<>();
+    ApplyReply r = applyMessage(hb, now(), events);
+    commit(events, received).onComplete(ar -> {
+      if (ar.succeeded()) {
+        reply(msg, new ApplyReply(r.status(), ar.result(), r.nodename(), r.merged(), r.error()));
+      } else {
+        reply(msg, new ApplyReply(503, state.lastId(), node, merged(node), ar.cause().getMessage()));
+      }
+    });
+  }
+
+  /**
+   * Applies one validated message at {@code now}, adding its events to {@code events};
+   * answers how it went (the id is set once the events are durable).
+   */
+  private ApplyReply applyMessage(HeartbeatMessage hb, double now, List<Event> events) {
+    String node = hb.nodename();
     boolean wasStale = state.node(node).map(n -> n.status() == NodeInfo.Liveness.STALE).orElse(false);
     boolean known = state.node(node).isPresent();
     ApplyOutcome outcome = state.apply(hb, now);
@@ -186,13 +261,7 @@ public final class StateVerticle extends VerticleBase {
     if (outcome.askFull()) {
       askFull(node, outcome.error());
     }
-    commit(events, received).onComplete(ar -> {
-      if (ar.succeeded()) {
-        reply(msg, new ApplyReply(r.status(), ar.result(), r.nodename(), r.merged(), r.error()));
-      } else {
-        reply(msg, new ApplyReply(503, state.lastId(), node, merged(node), ar.cause().getMessage()));
-      }
-    });
+    return r;
   }
 
   /**
@@ -240,8 +309,18 @@ public final class StateVerticle extends VerticleBase {
    * Completes with the id of the last event (or the current last id when none).
    */
   private Future<Long> commit(List<Event> events, long receivedNanos) {
+    return commit(events, receivedNanos, null);
+  }
+
+  /**
+   * As {@link #commit(List, long)}, recording the committed Raft entry {@code position}
+   * (cluster mode; null otherwise) in the same write. With a position, an entry that
+   * changed nothing still goes through the history's queue (writing nothing), so the
+   * entries are answered in log order.
+   */
+  private Future<Long> commit(List<Event> events, long receivedNanos, RaftPosition position) {
     List<ClusterState.GenerationChange> generations = state.drainGenerationChanges();
-    if (events.isEmpty() && generations.isEmpty()) {
+    if (events.isEmpty() && generations.isEmpty() && position == null) {
       return Future.succeededFuture(state.lastId());
     }
     if (unrecorded != null) {
@@ -249,7 +328,7 @@ public final class StateVerticle extends VerticleBase {
     }
     java.util.concurrent.CompletableFuture<Void> appended;
     try {
-      appended = history.append(events, generations);
+      appended = history.append(events, generations, position);
     } catch (RuntimeException e) {
       appended = java.util.concurrent.CompletableFuture.failedFuture(e);
     }
@@ -257,6 +336,9 @@ public final class StateVerticle extends VerticleBase {
     Promise<Long> done = Promise.promise();
     appended.whenComplete((v, err) -> context.runOnContext(x -> {
       pendingDurable--;
+      if (!held.isEmpty()) {
+        context.runOnContext(y -> drainCommitted());
+      }
       if (err != null) {
         Throwable cause = err instanceof java.util.concurrent.CompletionException c && c.getCause() != null
             ? c.getCause() : err;
@@ -351,7 +433,11 @@ public final class StateVerticle extends VerticleBase {
       // nothing can be recorded any more: the gateway is DOWN, its state stays as the history has it
       return;
     }
-    double now = now();
+    commit(staleAt(now()), System.nanoTime());
+  }
+
+  /** Marks stale the beating nodes not heard from for {@code hb.timeout} at {@code now}; their events. */
+  private List<Event> staleAt(double now) {
     double limit = options.hbTimeout().toMillis() / 1000d;
     List<Event> events = new ArrayList<>();
     for (NodeInfo n : List.copyOf(state.nodes())) {
@@ -360,8 +446,9 @@ public final class StateVerticle extends VerticleBase {
         events.addAll(state.markStale(n.nodename(), now));
       }
     }
-    commit(events, System.nanoTime());
+    return events;
   }
+
 
   // --- admin --------------------------------------------------------------
 
@@ -408,6 +495,149 @@ public final class StateVerticle extends VerticleBase {
     });
   }
 
+  // --- cluster mode: committed Raft entries ----------------------------------
+
+  /**
+   * A committed entry, in log order. It is applied as soon as the history has room
+   * for what it can make; until then it waits here, and so do the entries after it
+   * (never refused: it is committed; the Raft side bounds the entries in flight).
+   */
+  private void onCommitted(Message<Committed> msg) {
+    held.add(msg);
+    drainCommitted();
+  }
+
+  /** Applies the held entries in order, while the history has room for them. */
+  private void drainCommitted() {
+    while (!held.isEmpty() && !adopting) {
+      Committed c = held.peek().body();
+      if (!failed()) {
+        if (!clusterStarted) {
+          adoptEpoch(c);
+          return;
+        }
+        if (pendingDurable >= options.maxPendingDurable() || !history.canAccept(mostEventsOf(c))) {
+          return; // again when an append completes
+        }
+      }
+      applyCommitted(held.poll());
+    }
+  }
+
+  /**
+   * The first entry a fresh member applies decides the history's epoch, the same on
+   * every member: a name-based UUID of that entry's term, index and leader time. The
+   * state is rebuilt with it (and {@code gateway.started} at the leader's time), and
+   * the entry applies after the start is announced.
+   */
+  private void adoptEpoch(Committed c) {
+    adopting = true;
+    String epoch = UUID.nameUUIDFromBytes(("svcgate-epoch:" + c.term() + ":" + c.index() + ":" + c.leaderMillis())
+        .getBytes(StandardCharsets.UTF_8)).toString();
+    Future<Void> adopted;
+    try {
+      adopted = Future.fromCompletionStage(history.adoptEpoch(epoch), context);
+    } catch (RuntimeException e) {
+      adopted = Future.failedFuture(e);
+    }
+    adopted.onComplete(ar -> {
+      adopting = false;
+      if (ar.failed()) {
+        if (unrecorded == null) {
+          unrecorded = ar.cause();
+          LOG.error("writing the cluster's epoch to the history failed: this member is DOWN until restarted",
+              ar.cause());
+        }
+      } else {
+        state = fresh.build(epoch, c.leaderMillis() / 1000d);
+        clusterStarted = true;
+        startPending = true;
+        LOG.info("cluster history started: epoch {} (entry {} of term {})", epoch, c.index(), c.term());
+      }
+      drainCommitted();
+    });
+  }
+
+  /** The most events a committed entry can make (see {@link #mostEventsOf(HeartbeatMessage)}). */
+  private int mostEventsOf(Committed c) {
+    if (c.command() instanceof Committed.Heartbeat h) {
+      return mostEventsOf(h.message());
+    }
+    if (c.command() instanceof Committed.Tick) {
+      return 2 * state.nodes().size() + 1;
+    }
+    return 4;
+  }
+
+  private String nodenameOf(Committed c) {
+    Committed.Command cmd = c.command();
+    if (cmd instanceof Committed.Heartbeat h) {
+      return h.message().nodename();
+    } else if (cmd instanceof Committed.Forget f) {
+      return f.nodename();
+    } else if (cmd instanceof Committed.AskFull a) {
+      return a.nodename();
+    }
+    return state.gatewayNodename();
+  }
+
+  /**
+   * Applies one committed entry at the leader's time, never refusing it for a local
+   * reason, records its changes with its (term, index) in one write, and answers an
+   * {@link ApplyReply} once durable: a heartbeat as {@link Addresses#APPLY} would
+   * (202, 400, 403, 409, 413), a forget or ask-full 200 (404 for an unknown node,
+   * which changes nothing), a tick 200. 503 only when the history cannot be written
+   * (the member is DOWN; nothing is applied).
+   */
+  private void applyCommitted(Message<Committed> msg) {
+    long received = System.nanoTime();
+    Committed c = msg.body();
+    String node = nodenameOf(c);
+    if (failed()) {
+      reply(msg, new ApplyReply(503, state.lastId(), node, 0, historyFailed()));
+      return;
+    }
+    double now = c.leaderMillis() / 1000d;
+    List<Event> events = new ArrayList<>();
+    if (startPending) {
+      startPending = false;
+      events.addAll(state.start(now));
+    }
+    Committed.Command cmd = c.command();
+    ApplyReply r;
+    if (cmd instanceof Committed.Heartbeat h) {
+      metrics.heartbeatReceived(node, h.message().kind());
+      r = applyMessage(h.message(), now, events);
+    } else if (cmd instanceof Committed.Forget) {
+      if (state.node(node).isEmpty()) {
+        r = new ApplyReply(404, 0, node, 0, "unknown node " + node);
+      } else {
+        events.addAll(state.forget(node, now));
+        metrics.forgetNode(node);
+        LOG.info("node {} forgotten", LogText.escape(node));
+        r = new ApplyReply(200, 0, node, 0, null);
+      }
+    } else if (cmd instanceof Committed.AskFull) {
+      if (state.node(node).isEmpty()) {
+        r = new ApplyReply(404, 0, node, 0, "unknown node " + node);
+      } else {
+        state.markNeedsFull(node);
+        askFull(node, "asked by an operator");
+        r = new ApplyReply(200, 0, node, 0, null);
+      }
+    } else {
+      events.addAll(staleAt(now));
+      r = new ApplyReply(200, 0, node, 0, null);
+    }
+    commit(events, received, new RaftPosition(c.term(), c.index())).onComplete(ar -> {
+      if (ar.succeeded()) {
+        reply(msg, new ApplyReply(r.status(), ar.result(), r.nodename(), r.merged(), r.error()));
+      } else {
+        reply(msg, new ApplyReply(503, state.lastId(), node, merged(node), ar.cause().getMessage()));
+      }
+    });
+  }
+
   /** Whether changes can no longer be recorded: a history write failed, or an append after its changes were applied. */
   private boolean failed() {
     return unrecorded != null || history.failure().isPresent();
@@ -426,11 +656,24 @@ public final class StateVerticle extends VerticleBase {
    * @param snapshotInterval longest time between two snapshots while the state changes (zero: none by time)
    * @param filterMaxCost    work one evaluation of a filter or condition may do ({@link FilterBudget}), and
    *                         about the most that re-evaluating waits does in one turn of the event loop
+   * @param clustered        a Raft cluster member: changes come only from committed entries
+   *                         ({@link Addresses#APPLY_COMMITTED}); {@link Addresses#APPLY}, {@link Addresses#FORGET}
+   *                         and {@link Addresses#ASK_FULL} are left to the cluster's ingest, and there is no
+   *                         local liveness timer (the leader's committed ticks decide)
    */
   public record StateOptions(String nodename, Duration hbTimeout, Duration waitMax, int maxWaits,
                              int maxPendingDurable, long snapshotEvery, Duration snapshotInterval,
-                             boolean publishJson, long filterMaxCost) {
+                             boolean publishJson, long filterMaxCost, boolean clustered) {
+
+    /** Options of a single gateway (not {@code clustered}). */
+    public StateOptions(String nodename, Duration hbTimeout, Duration waitMax, int maxWaits,
+                        int maxPendingDurable, long snapshotEvery, Duration snapshotInterval,
+                        boolean publishJson, long filterMaxCost) {
+      this(nodename, hbTimeout, waitMax, maxWaits, maxPendingDurable, snapshotEvery, snapshotInterval, publishJson,
+          filterMaxCost, false);
+    }
   }
+
 
   /** For tests: the reason label of an invalid message. */
   static String reason(InvalidMessageException e) {
