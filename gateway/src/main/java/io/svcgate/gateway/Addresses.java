@@ -40,6 +40,12 @@ public final class Addresses {
   public static final String FORGET = "svcgate.internal.forget";
   /** Internal: mark a node as needing a full; fails with 404 for an unknown node. */
   public static final String ASK_FULL = "svcgate.internal.askfull";
+  /**
+   * Internal, cluster mode only: a {@code cluster.Committed} Raft entry for the state
+   * verticle to apply in log order; replies an {@code ApplyReply} once its changes are
+   * durable here (a forget or ask-full: the id of the last event, status 200).
+   */
+  public static final String APPLY_COMMITTED = "svcgate.internal.apply.committed";
 
   private Addresses() {
   }

@@ -23,6 +23,7 @@ import io.svcgate.gateway.history.History;
 import io.svcgate.gateway.history.HistoryCorruptedException;
 import io.svcgate.gateway.history.HistoryOptions;
 import io.svcgate.gateway.history.HistoryStoreException;
+import io.svcgate.gateway.history.RaftPosition;
 import io.svcgate.gateway.history.Snapshot;
 import io.svcgate.gateway.hooks.Hooks;
 import io.svcgate.gateway.hooks.HooksOptions;
@@ -82,9 +83,15 @@ public final class Gateway {
   private final List<HttpVerticle> http = new ArrayList<>();
   private final AtomicReference<Future<Void>> stopping = new AtomicReference<>();
   private StateVerticle state;
+  private String nodename;
+  private HttpOptions httpOptions;
+  /** The reload in progress ({@link #reloadFromSnapshot}); null when none. */
+  private final AtomicReference<CompletableFuture<RaftPosition>> reloading = new AtomicReference<>();
   private SimulatorVerticle simulator;
   private RawVerticle raw;
   private String stateDeployment;
+  /** Set in cluster mode only. */
+  private io.svcgate.gateway.cluster.ClusterStatus cluster;
 
   private Gateway(GatewayConfig config, Vertx vertx, PrometheusMeterRegistry registry, History history) {
     this.config = config;
@@ -105,6 +112,19 @@ public final class Gateway {
    * options (tests pass one that fails on demand); the gateway owns it from then on.
    */
   public static Future<Gateway> start(GatewayConfig config, Function<HistoryOptions, History> openHistory) {
+    return start(config, openHistory, null);
+  }
+
+  /**
+   * TEST SEAM, for tests only: starts a single gateway (no Raft runs) that shows
+   * {@code testCluster} as its {@link #cluster()}, so that what reads a
+   * {@link io.svcgate.gateway.cluster.ClusterStatus} ({@code /api/cluster},
+   * {@code /health}, the {@code svcgate:type=Cluster} MBean, the
+   * {@code svcgate_cluster_*} metrics) can be tested with a scripted one. With a
+   * null {@code testCluster}, exactly {@link #start(GatewayConfig, Function)}.
+   */
+  static Future<Gateway> start(GatewayConfig config, Function<HistoryOptions, History> openHistory,
+                               io.svcgate.gateway.cluster.ClusterStatus testCluster) {
     long t0 = System.nanoTime();
     Gateway g;
     try {
@@ -114,12 +134,21 @@ public final class Gateway {
         throw new ConfigException("clustering (--cluster, cluster.enabled) is not available in this version: "
             + "run one gateway per OpenSVC cluster (see docs/clustering.md)");
       }
-      History history = openHistory.apply(new HistoryOptions()
-          .setDataDir(Path.of(config.string(ConfigKey.DATA)))
-          .setDurable(config.bool(ConfigKey.HISTORY_DURABLE))
-          .setMaxEvents(config.longValue(ConfigKey.HISTORY_MAX_EVENTS))
-          .setMaxAge(config.duration(ConfigKey.HISTORY_MAX_AGE))
-          .setRetentionInterval(config.duration(ConfigKey.HISTORY_RETENTION_INTERVAL)));
+      HistoryOptions historyOptions;
+      try {
+        historyOptions = new HistoryOptions()
+            .setDataDir(Path.of(config.string(ConfigKey.DATA)))
+            // a cluster member's durable point is the Raft log: the history is rebuilt from it (docs/storage.md)
+            .setDurable(config.bool(ConfigKey.HISTORY_DURABLE) && !config.bool(ConfigKey.CLUSTER))
+            .setMaxEvents(config.longValue(ConfigKey.HISTORY_MAX_EVENTS))
+            .setMaxAge(config.duration(ConfigKey.HISTORY_MAX_AGE))
+            .setRetentionInterval(config.duration(ConfigKey.HISTORY_RETENTION_INTERVAL))
+            .setBlockCacheBytes(config.longValue(ConfigKey.HISTORY_BLOCK_CACHE_BYTES))
+            .setWriteBufferBytes(config.longValue(ConfigKey.HISTORY_WRITE_BUFFER_BYTES));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(e.getMessage());
+      }
+      History history = openHistory.apply(historyOptions);
       PrometheusMeterRegistry registry;
       Vertx vertx;
       try {
@@ -130,6 +159,7 @@ public final class Gateway {
         throw e;
       }
       g = new Gateway(config, vertx, registry, history);
+      g.cluster = testCluster;
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
@@ -172,15 +202,12 @@ public final class Gateway {
     for (Class<?> c : HeartbeatMessage.class.getPermittedSubclasses()) {
       registerLocal(bus, c);
     }
+    registerLocal(bus, io.svcgate.gateway.cluster.Committed.class);
 
     String nodename = config.isSet(ConfigKey.NODENAME) ? config.string(ConfigKey.NODENAME) : hostname();
+    this.nodename = nodename;
     ClusterState cs = recover(nodename);
-    state = new StateVerticle(new StateVerticle.StateOptions(nodename, config.duration(ConfigKey.HB_TIMEOUT),
-        config.duration(ConfigKey.WAIT_MAX), config.integer(ConfigKey.WAIT_MAX_WAITS),
-        config.integer(ConfigKey.INGEST_MAX_PENDING), config.longValue(ConfigKey.HISTORY_SNAPSHOT_EVERY),
-        config.duration(ConfigKey.HISTORY_SNAPSHOT_INTERVAL), config.bool(ConfigKey.BUS_PUBLISH_EVENTS),
-        positive(ConfigKey.FILTER_MAX_COST)),
-        cs, history, metrics);
+    state = stateVerticle(nodename, cs);
     hooks = new Hooks(HooksOptions.of(Path.of(config.string(ConfigKey.HOOKS_FILE)))
         .withTimeout(config.duration(ConfigKey.HOOKS_TIMEOUT))
         .withMaxRunning(config.integer(ConfigKey.HOOKS_MAX_RUNNING))
@@ -215,6 +242,7 @@ public final class Gateway {
         config.duration(ConfigKey.STREAM_STALL_TIMEOUT), messageLimits(),
         config.bool(ConfigKey.HTTP_H2C));
     int instances = Math.max(1, config.integer(ConfigKey.HTTP_INSTANCES));
+    this.httpOptions = ho;
 
     Future<Void> f = vertx.deployVerticle(state, new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP))
         .map(id -> {
@@ -223,7 +251,7 @@ public final class Gateway {
         });
     f = f.compose(v -> vertx.deployVerticle(new IngestVerticle(metrics, messageLimits())).map(id -> deployed(inputs, id)));
     for (int i = 0; i < instances; i++) {
-      HttpVerticle h = new HttpVerticle(ho, log, metrics, state::ready, registry::scrape);
+      HttpVerticle h = httpVerticle(ho);
       http.add(h);
       f = f.compose(v -> vertx.deployVerticle(h).map(id -> deployed(httpIds, id)));
     }
@@ -243,6 +271,107 @@ public final class Gateway {
       f = f.compose(v -> vertx.deployVerticle(simulator).map(id -> deployed(inputs, id)));
     }
     return f;
+  }
+
+  /**
+   * The state verticle over {@code cs}; in cluster mode ({@code cluster.enabled}) it
+   * applies committed Raft entries only (docs/storage.md, "Cluster mode").
+   */
+  private StateVerticle stateVerticle(String nodename, ClusterState cs) {
+    return new StateVerticle(new StateVerticle.StateOptions(nodename, config.duration(ConfigKey.HB_TIMEOUT),
+        config.duration(ConfigKey.WAIT_MAX), config.integer(ConfigKey.WAIT_MAX_WAITS),
+        config.integer(ConfigKey.INGEST_MAX_PENDING), config.longValue(ConfigKey.HISTORY_SNAPSHOT_EVERY),
+        config.duration(ConfigKey.HISTORY_SNAPSHOT_INTERVAL), config.bool(ConfigKey.BUS_PUBLISH_EVENTS),
+        positive(ConfigKey.FILTER_MAX_COST), config.bool(ConfigKey.CLUSTER)),
+        cs, (epoch, started) -> stateBuilder(nodename).epoch(epoch).started(started).build(), history, metrics);
+  }
+
+  private HttpVerticle httpVerticle(HttpOptions ho) {
+    StateVerticle s = state;
+    return new HttpVerticle(ho, log, metrics, s::ready, registry::scrape, this::cluster);
+  }
+
+  /**
+   * Replaces this member's history and state with the history packed in {@code file}
+   * by {@link History#exportCheckpoint} (on another member: the Raft state machine
+   * calls this from {@code reinitialize()} after Ratis installed a snapshot). An
+   * in-process reload: the state verticle stops (pending waits are answered, as at a
+   * stop), the HTTP verticles stop (their streams end with a {@code gone} frame
+   * carrying the last id delivered, so clients resume with their cursor, here or on
+   * another member), the history is replaced in place (a crash at any point leaves
+   * the old one or the new one), the state is recovered from it as at a restart, and
+   * the state and HTTP verticles start again on the same ports. One reload at a time.
+   *
+   * @return completes with the Raft position of the loaded history once this member
+   *         serves again; fails when the file cannot be loaded (the member then serves
+   *         its old history again) or the member is stopping
+   */
+  public CompletableFuture<RaftPosition> reloadFromSnapshot(Path file) {
+    CompletableFuture<RaftPosition> done = new CompletableFuture<>();
+    if (stopping.get() != null) {
+      done.completeExceptionally(new IllegalStateException("the gateway is stopping"));
+      return done;
+    }
+    if (!reloading.compareAndSet(null, done)) {
+      done.completeExceptionally(new IllegalStateException("a reload from a snapshot is already in progress"));
+      return done;
+    }
+    LOG.info("reloading this member from snapshot {}", file);
+    long t0 = System.nanoTime();
+    List<Integer> ports = new ArrayList<>();
+    http.forEach(h -> ports.add(h.actualPort()));
+    Future<Void> f = stateDeployment == null ? Future.succeededFuture()
+        : vertx.undeploy(stateDeployment).recover(e -> Future.succeededFuture());
+    for (String id : List.copyOf(httpIds)) {
+      f = f.compose(v -> vertx.undeploy(id).recover(e -> Future.succeededFuture()));
+    }
+    AtomicReference<Throwable> failed = new AtomicReference<>();
+    Future<RaftPosition> loaded = f.compose(v -> {
+      httpIds.clear();
+      http.clear();
+      stateDeployment = null;
+      return Future.fromCompletionStage(history.restoreCheckpoint(file));
+    }).recover(e -> {
+      failed.set(e);
+      return Future.succeededFuture(null);
+    });
+    loaded.compose(position -> vertx.executeBlocking(() -> recover(nodename))
+        .compose(cs -> {
+          state = stateVerticle(nodename, cs);
+          return vertx.deployVerticle(state, new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP));
+        })
+        .compose(id -> {
+          stateDeployment = id;
+          Future<Void> h = Future.succeededFuture();
+          for (int port : ports) {
+            HttpVerticle v = httpVerticle(withPort(httpOptions, port));
+            http.add(v);
+            h = h.compose(x -> vertx.deployVerticle(v).map(hid -> deployed(httpIds, hid)));
+          }
+          return h;
+        })
+        .map(v -> position))
+        .onComplete(ar -> {
+          reloading.set(null);
+          Throwable why = failed.get() != null ? failed.get() : ar.cause();
+          if (why == null) {
+            LOG.info("reloaded from snapshot {} in {} ms: epoch {}, last id {}, Raft position {}", file,
+                (System.nanoTime() - t0) / 1_000_000, history.epoch(), history.lastId(), ar.result());
+            done.complete(ar.result());
+          } else {
+            LOG.error("reloading from snapshot {} failed", file, why);
+            done.completeExceptionally(why);
+          }
+        });
+    return done;
+  }
+
+  /** {@code o} bound to {@code port} (the port the first start bound, when configured as 0). */
+  private static HttpOptions withPort(HttpOptions o, int port) {
+    return new HttpOptions(o.host(), port, o.maxBody(), o.tokens(), o.openHealth(), o.openMetrics(), o.waitMax(),
+        o.streamEvents(), o.streamBytes(), o.bookmark(), o.maxSubscribers(), o.tlsCert(), o.tlsKey(),
+        o.allowedHosts(), o.corsOrigins(), o.idleTimeout(), o.requestTimeout(), o.clients(), o.streamStall(),
+        o.limits(), o.h2c());
   }
 
   /** The bounds of one heartbeat message (docs/security.md, "One message cannot hold the writer"). */
@@ -285,15 +414,16 @@ public final class Gateway {
    * after it replayed. Nothing in the history is lost or re-numbered.
    */
   private ClusterState recover(String nodename) {
-    ClusterState.Builder b = ClusterState.builder()
-        .gatewayNodename(nodename)
-        .derivedState(new ServiceAggregator())
-        .clusterName(config.string(ConfigKey.CLUSTER_NAME))
-        .nodes(config.list(ConfigKey.CLUSTER_NODES))
-        .epoch(history.epoch())
-        .started(System.currentTimeMillis() / 1000d)
-        .maxNodeKeys(positive(ConfigKey.INGEST_MAX_NODE_KEYS));
     Optional<Snapshot> snap = history.loadSnapshot();
+    double started = System.currentTimeMillis() / 1000d;
+    if (config.bool(ConfigKey.CLUSTER) && snap.isEmpty() && history.lastId() > 0 && history.oldestId() == 1) {
+      // a member's gateway.started is the cluster's, decided by the leader: the time of the
+      // first event (the cluster's start); with a snapshot, the snapshot's document has it
+      started = (history.readAfter(0, 1).get(0).tsMicros() / 1000) / 1000d;
+    }
+    ClusterState.Builder b = stateBuilder(nodename)
+        .epoch(history.epoch())
+        .started(started);
     ClusterState cs;
     try {
       cs = snap.map(s -> b.restore(s.blob())).orElseGet(b::build);
@@ -329,6 +459,16 @@ public final class Gateway {
     return cs;
   }
 
+  /** A state builder with this gateway's configuration (no epoch, no start time yet). */
+  private ClusterState.Builder stateBuilder(String nodename) {
+    return ClusterState.builder()
+        .gatewayNodename(nodename)
+        .derivedState(new ServiceAggregator())
+        .clusterName(config.string(ConfigKey.CLUSTER_NAME))
+        .nodes(config.list(ConfigKey.CLUSTER_NODES))
+        .maxNodeKeys(positive(ConfigKey.INGEST_MAX_NODE_KEYS));
+  }
+
   private String dataDir() {
     return config.string(ConfigKey.DATA);
   }
@@ -358,6 +498,11 @@ public final class Gateway {
 
   public History history() {
     return history;
+  }
+
+  /** This member's view of its Raft group, empty for a single gateway (without {@code --cluster}). */
+  public java.util.Optional<io.svcgate.gateway.cluster.ClusterStatus> cluster() {
+    return java.util.Optional.ofNullable(cluster);
   }
 
   /** The built-in simulator, or null when not simulating. */

@@ -76,6 +76,8 @@ public final class RocksEventLog implements DurableEventLog {
   static final byte[] META_SNAPSHOT = bytes("snapshot");
   /** Prefix of the meta keys holding each node's merged generation: {@code gen/<nodename>}. */
   static final byte[] META_GEN_PREFIX = bytes("gen/");
+  /** The Raft entry the last write came from (cluster mode): 16 bytes, term then index. */
+  static final byte[] META_RAFT = bytes("raft");
   static final String FORMAT = "1";
   private static final byte[] ID_PREFIX = bytes("{\"id\":");
 
@@ -84,6 +86,7 @@ public final class RocksEventLog implements DurableEventLog {
   }
 
   private final Path dataDir;
+  private final Path storeDir;
   private final DataDirectoryLock lock;
   private final List<AutoCloseable> resources;
   private final RocksDB db;
@@ -92,7 +95,8 @@ public final class RocksEventLog implements DurableEventLog {
   private final WriteOptions writeOptions;
   private final WriteOptions syncWriteOptions;
   private final boolean durable;
-  private final String epoch;
+  private volatile String epoch;
+  private volatile RaftPosition raftPosition;
   private final ReentrantReadWriteLock useLock = new ReentrantReadWriteLock();
   private final ReentrantLock retainLock = new ReentrantLock();
   private volatile long lastId;
@@ -102,9 +106,10 @@ public final class RocksEventLog implements DurableEventLog {
   private boolean heldBack;
   private long droppedSinceCompaction;
 
-  private RocksEventLog(Path dataDir, DataDirectoryLock lock, List<AutoCloseable> resources, RocksDB db,
+  private RocksEventLog(Path dataDir, Path storeDir, DataDirectoryLock lock, List<AutoCloseable> resources, RocksDB db,
                         ColumnFamilyHandle events, ColumnFamilyHandle meta, boolean durable) {
     this.dataDir = dataDir;
+    this.storeDir = storeDir;
     this.lock = lock;
     this.resources = resources;
     this.db = db;
@@ -125,22 +130,53 @@ public final class RocksEventLog implements DurableEventLog {
    * @throws HistoryStoreException       on any other failure to open
    */
   public static RocksEventLog open(Path dataDir, boolean durable) {
+    return open(dataDir, durable, HistoryOptions.DEFAULT_BLOCK_CACHE_BYTES, HistoryOptions.DEFAULT_WRITE_BUFFER_BYTES);
+  }
+
+  /**
+   * As {@link #open(Path, boolean)}, with RocksDB's memory sized: {@code blockCacheBytes}
+   * of block cache (0: none), {@code writeBufferBytes} per write buffer of the events
+   * (two at most), a quarter of it (at least 64 KiB) for each of the small column families.
+   */
+  public static RocksEventLog open(Path dataDir, boolean durable, long blockCacheBytes, long writeBufferBytes) {
     DataDirectoryLock lock = DataDirectoryLock.acquire(dataDir);
+    try {
+      CheckpointFile.finishSwap(dataDir);
+    } catch (RuntimeException e) {
+      lock.close();
+      throw e;
+    }
+    return open(dataDir, dataDir.resolve(STORE_DIR), lock, durable, true, blockCacheBytes, writeBufferBytes);
+  }
+
+  /**
+   * Opens the store in {@code storeDir} ({@code lock}, if not null, is released with the
+   * log); a fresh store is created only when {@code create}.
+   */
+  static RocksEventLog open(Path dataDir, Path storeDir, DataDirectoryLock lock, boolean durable, boolean create,
+                            long blockCacheBytes, long writeBufferBytes) {
     List<AutoCloseable> resources = new ArrayList<>();
     try {
-      Path storeDir = dataDir.resolve(STORE_DIR);
       boolean fresh = isFresh(storeDir);
-      LRUCache cache = track(resources, new LRUCache(16L << 20));
-      BlockBasedTableConfig table = new BlockBasedTableConfig().setBlockCache(cache).setBlockSize(16 << 10);
+      if (fresh && !create) {
+        throw new HistoryCorruptedException("history store " + storeDir + " holds no store (no CURRENT file)");
+      }
+      BlockBasedTableConfig table = new BlockBasedTableConfig().setBlockSize(16 << 10);
+      if (blockCacheBytes > 0) {
+        table.setBlockCache(track(resources, new LRUCache(blockCacheBytes)));
+      } else {
+        table.setNoBlockCache(true);
+      }
+      long smallBuffer = Math.max(64L << 10, writeBufferBytes / 4);
       ColumnFamilyOptions eventsOptions = track(resources, new ColumnFamilyOptions()
           .setTableFormatConfig(table)
           .setCompressionType(CompressionType.LZ4_COMPRESSION)
-          .setWriteBufferSize(16L << 20)
+          .setWriteBufferSize(writeBufferBytes)
           .setMaxWriteBufferNumber(2));
       ColumnFamilyOptions metaOptions = track(resources, new ColumnFamilyOptions()
           .setTableFormatConfig(table)
           .setCompressionType(CompressionType.LZ4_COMPRESSION)
-          .setWriteBufferSize(4L << 20)
+          .setWriteBufferSize(smallBuffer)
           .setMaxWriteBufferNumber(2));
       DBOptions dbOptions = track(resources, new DBOptions()
           .setCreateIfMissing(fresh)
@@ -171,10 +207,12 @@ public final class RocksEventLog implements DurableEventLog {
       // closed in reverse order: handles, then the db, then the options they use
       resources.add(db);
       resources.addAll(handles);
-      return new RocksEventLog(dataDir, lock, resources, db, handles.get(1), handles.get(2), durable);
+      return new RocksEventLog(dataDir, storeDir, lock, resources, db, handles.get(1), handles.get(2), durable);
     } catch (RuntimeException e) {
       closeAll(resources);
-      lock.close();
+      if (lock != null) {
+        lock.close();
+      }
       throw e;
     }
   }
@@ -286,9 +324,23 @@ public final class RocksEventLog implements DurableEventLog {
         }
         snapshotId = id;
       }
+      byte[] raft = db.get(meta, META_RAFT);
+      if (raft != null) {
+        if (raft.length != 16) {
+          throw corrupted("its Raft position is " + raft.length + " bytes long");
+        }
+        ByteBuffer b = ByteBuffer.wrap(raft);
+        long term = b.getLong();
+        long index = b.getLong();
+        if (term < 0 || index < 0) {
+          throw corrupted("its Raft position (" + term + ", " + index + ") is negative");
+        }
+        raftPosition = new RaftPosition(term, index);
+      }
       String stored = string(epochBytes);
-      log.info("history {}: epoch {}, recovered {} events{}, state snapshot at {}, in {} ms", dataDir, stored,
+      log.info("history {}: epoch {}, recovered {} events{}, state snapshot at {}{}, in {} ms", dataDir, stored,
           scan.count, scan.count == 0 ? "" : " (ids " + oldestId + ".." + lastId + ")", snapshotId,
+          raftPosition == null ? "" : ", Raft position " + raftPosition,
           (System.nanoTime() - start) / 1_000_000);
       return stored;
     } catch (RocksDBException e) {
@@ -424,8 +476,25 @@ public final class RocksEventLog implements DurableEventLog {
    */
   @Override
   public void append(List<Event> events, List<GenerationChange> generations) {
+    append(events, generations, null);
+  }
+
+  /**
+   * As {@link #append(List, List)}, with the Raft entry the changes come from
+   * ({@code position}, null for none) in the same batch: a crash keeps the three or
+   * none. A position alone (no event, no generation) is not written.
+   *
+   * @throws IllegalArgumentException when the ids do not continue {@link #lastId()}, or
+   *                                  {@code position} is behind the recorded one
+   */
+  @Override
+  public void append(List<Event> events, List<GenerationChange> generations, RaftPosition position) {
     if (events.isEmpty() && generations.isEmpty()) {
       return;
+    }
+    RaftPosition recorded = raftPosition;
+    if (position != null && recorded != null && position.index() < recorded.index()) {
+      throw new IllegalArgumentException("Raft position " + position + " is behind the recorded " + recorded);
     }
     long expected = lastId + 1;
     for (Event e : events) {
@@ -449,6 +518,9 @@ public final class RocksEventLog implements DurableEventLog {
             batch.put(meta, genKey(g.nodename()), key(g.merged()));
           }
         }
+        if (position != null) {
+          batch.put(meta, META_RAFT, raftValue(position));
+        }
         db.write(writeOptions, batch);
       } catch (RocksDBException e) {
         throw new HistoryStoreException((events.isEmpty() ? "cannot write node generations"
@@ -456,9 +528,42 @@ public final class RocksEventLog implements DurableEventLog {
             + storeDir() + ": " + e.getMessage(), e);
       }
       lastId = expected - 1;
+      if (position != null) {
+        raftPosition = position;
+      }
     } finally {
       useLock.readLock().unlock();
     }
+  }
+
+  @Override
+  public Optional<RaftPosition> loadRaftPosition() {
+    return Optional.ofNullable(raftPosition);
+  }
+
+  @Override
+  public void adoptEpoch(String epoch) {
+    if (epoch == null || epoch.isBlank()) {
+      throw new IllegalArgumentException("epoch must not be blank");
+    }
+    useLock.readLock().lock();
+    try {
+      ensureOpen();
+      if (lastId != 0 || raftPosition != null) {
+        throw new IllegalStateException("history " + storeDir() + " is not empty: it keeps epoch " + this.epoch);
+      }
+      db.put(meta, syncWriteOptions, META_EPOCH, bytes(epoch));
+      this.epoch = epoch;
+      log.info("history {}: epoch {} (decided by the cluster)", dataDir, epoch);
+    } catch (RocksDBException e) {
+      throw storeError(storeDir(), "cannot write the epoch to", e);
+    } finally {
+      useLock.readLock().unlock();
+    }
+  }
+
+  static byte[] raftValue(RaftPosition p) {
+    return ByteBuffer.allocate(16).putLong(p.term()).putLong(p.index()).array();
   }
 
   /**
@@ -771,7 +876,9 @@ public final class RocksEventLog implements DurableEventLog {
             e.getMessage());
       }
       closeAll(resources);
-      lock.close();
+      if (lock != null) {
+        lock.close();
+      }
     } finally {
       useLock.writeLock().unlock();
     }
@@ -784,7 +891,72 @@ public final class RocksEventLog implements DurableEventLog {
   }
 
   private Path storeDir() {
-    return dataDir.resolve(STORE_DIR);
+    return storeDir;
+  }
+
+  /**
+   * Replaces the store of {@code dataDir} (not open: this takes its lock) with the
+   * history packed in {@code file} ({@link CheckpointFile}): unpacked beside it,
+   * opened and checked as at any open, then swapped in so that a crash at any point
+   * leaves the old store or the new one, never a mix.
+   *
+   * @return what the packed history holds
+   * @throws HistoryStoreException     when the file is not a packed history, or on I/O errors
+   * @throws HistoryCorruptedException when the packed store does not check out (nothing replaced)
+   */
+  static CheckpointFile.Manifest importCheckpoint(Path dataDir, Path file) {
+    DataDirectoryLock lock = DataDirectoryLock.acquire(dataDir);
+    try {
+      CheckpointFile.finishSwap(dataDir);
+      Path fresh = dataDir.resolve(CheckpointFile.NEW_DIR);
+      CheckpointFile.Manifest m;
+      try {
+        m = CheckpointFile.unpack(file, fresh);
+        try (RocksEventLog check = open(dataDir, fresh, null, true, false, HistoryOptions.DEFAULT_BLOCK_CACHE_BYTES,
+            HistoryOptions.DEFAULT_WRITE_BUFFER_BYTES)) {
+          RaftPosition held = check.loadRaftPosition().orElse(new RaftPosition(0, 0));
+          if (!check.epoch().equals(m.epoch()) || check.lastId() != m.lastId() || !held.equals(m.position())) {
+            throw new HistoryCorruptedException("snapshot " + file + " does not hold what its manifest says: epoch "
+                + check.epoch() + ", last id " + check.lastId() + ", Raft position " + held + " against " + m);
+          }
+        }
+      } catch (RuntimeException e) {
+        try {
+          CheckpointFile.deleteTree(fresh);
+        } catch (IOException io) {
+          e.addSuppressed(io);
+        }
+        throw e;
+      }
+      CheckpointFile.commitSwap(dataDir);
+      log.info("history {}: replaced by snapshot {}: epoch {}, ids {}..{}, Raft position {}", dataDir, file, m.epoch(),
+          m.oldestId(), m.lastId(), m.position());
+      return m;
+    } finally {
+      lock.close();
+    }
+  }
+
+  /**
+   * Makes a RocksDB checkpoint of the store in {@code dir} (which must not exist): a
+   * consistent copy of every column family as of now (table files hard-linked when on
+   * the same file system). The caller keeps writes out meanwhile to know what it holds.
+   */
+  void checkpoint(Path dir) {
+    useLock.readLock().lock();
+    try {
+      ensureOpen();
+      // what the checkpoint holds is durable here too, whether appends are fsynced or not: the Raft
+      // log may be purged behind it
+      db.flushWal(true);
+      try (org.rocksdb.Checkpoint cp = org.rocksdb.Checkpoint.create(db)) {
+        cp.createCheckpoint(dir.toString());
+      }
+    } catch (RocksDBException e) {
+      throw storeError(storeDir(), "cannot make a checkpoint of", e);
+    } finally {
+      useLock.readLock().unlock();
+    }
   }
 
   private HistoryCorruptedException corrupted(String detail) {

@@ -1,0 +1,41 @@
+package io.svcgate.gateway.cluster;
+
+import io.svcgate.state.HeartbeatMessage;
+
+/**
+ * One committed Raft entry, handed by the Raft state machine to the state verticle
+ * (on {@code Addresses.APPLY_COMMITTED}) in log order, on every member. Everything it
+ * needs to apply deterministically is in it: the message and the leader's clock.
+ *
+ * @param term         the entry's Raft term
+ * @param index        the entry's Raft log index; recorded with the changes it makes, so a
+ *                     restarted member knows where to resume the log
+ * @param leaderMillis the leader's wall clock when it accepted the entry: the time used for
+ *                     every {@code ts}, liveness and {@code updated} the entry decides
+ * @param command      what to apply
+ */
+public record Committed(long term, long index, long leaderMillis, Command command) {
+
+  /** What a Raft entry asks of the state. */
+  public sealed interface Command {
+  }
+
+  /** A validated heartbeat message from any ingest door. */
+  public record Heartbeat(HeartbeatMessage message) implements Command {
+  }
+
+  /** {@code DELETE /api/nodes/{node}}: forget a decommissioned node. */
+  public record Forget(String nodename) implements Command {
+  }
+
+  /** An operator asked for a node's full. */
+  public record AskFull(String nodename) implements Command {
+  }
+
+  /**
+   * The leader's clock ticked: mark stale the beating nodes not heard from for
+   * {@code hb.timeout} at {@code leaderMillis}. Proposed by the leader only.
+   */
+  public record Tick() implements Command {
+  }
+}
