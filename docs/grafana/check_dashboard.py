@@ -26,8 +26,19 @@ def query(expr):
     return answer["status"], answer["data"]["result"]
 
 
+# The "Cluster" row's panels read svcgate_cluster_*, which only members of a Raft
+# group (--cluster, docs/clustering.md) serve: skipped when the job has none.
+status, result = query('svcgate_cluster_role{job=~"$job"}')
+clustered = status == "success" and len(result) > 0
 empty = 0
+row = None
 for panel in dashboard["panels"]:
+    if panel["type"] == "row":
+        row = panel["title"]
+    if row == "Cluster" and not clustered:
+        if panel.get("targets"):
+            print("skip ", panel["title"], "· no svcgate_cluster_* series (not a --cluster group)")
+        continue
     for target in panel.get("targets", []):
         status, result = query(target["expr"])
         ok = status == "success" and any(r["value"][1] != "NaN" for r in result)

@@ -44,6 +44,8 @@ final class FootprintScenario {
     ProcessBuilder pb = new ProcessBuilder(svcgate.toString(), "serve", "--simulate", Integer.toString(d.options.nodes),
         "--http-port", Integer.toString(port), "--data", dir.resolve("data").toString())
         .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("svcgate.log").toFile());
+    // The driver's 1 000 subscribers come from one address: one client for the per-client limit.
+    pb.environment().putIfAbsent(io.svcgate.gateway.config.ConfigKey.STREAM_MAX_PER_CLIENT.envName(), "2000");
     long t0 = System.nanoTime();
     Process p = pb.start();
     try {

@@ -59,6 +59,7 @@ public final class LoadDriver {
     String target;
     String svcgate;
     String etcd = "/usr/bin/etcd";
+    String etcdctl = "/usr/bin/etcdctl";
     int nodes = 50;
     long historyEvents = 1_000_000;
     final Map<ConfigKey, String> set = new LinkedHashMap<>();
@@ -84,7 +85,7 @@ public final class LoadDriver {
     } catch (IllegalArgumentException e) {
       System.err.println("LoadDriver: " + e.getMessage());
       System.err.println("usage: LoadDriver [--scenario all|P2,P3,P4,P5,P6,P7,P8] [--runs N] [--duration S] "
-          + "[--warmup S] [--target URL] [--svcgate PATH] [--etcd PATH] [--history-events N] [--set key=value]…");
+          + "[--warmup S] [--target URL] [--svcgate PATH] [--etcd PATH] [--etcdctl PATH] [--history-events N] [--set key=value]…");
       System.exit(2);
       return;
     }
@@ -130,6 +131,7 @@ public final class LoadDriver {
         }
         case "--svcgate" -> o.svcgate = v;
         case "--etcd" -> o.etcd = v;
+        case "--etcdctl" -> o.etcdctl = v;
         case "--nodes" -> o.nodes = positive(a, v);
         case "--history-events" -> o.historyEvents = positive(a, v);
         case "--set" -> {

@@ -40,6 +40,7 @@ final class StreamScenarios {
   private Map<ConfigKey, String> config() {
     Map<ConfigKey, String> c = d.loadConfig();
     c.put(ConfigKey.STREAM_MAX_SUBSCRIBERS, "20000");
+    c.put(ConfigKey.STREAM_MAX_PER_CLIENT, "20000"); // every subscriber of the driver is one client
     return c;
   }
 
@@ -47,18 +48,17 @@ final class StreamScenarios {
   private void latency(String name, int subscribers, double rate, String p1, double goal1, String p2, double goal2)
       throws Exception {
     try (LoadDriver.Target t = d.new Target(config())) {
-      HttpClient http = d.httpClient(subscribers + 8);
       Stats stats = new Stats(5_000_000);
       long[] measureFrom = {Long.MAX_VALUE};
       Feeder f = t.feeder(rate, 4, false);
       f.primeNow().await(2, TimeUnit.MINUTES);
-      List<StreamSubscriber> subs = open(http, t.base, subscribers, stats, () -> measureFrom[0], -1);
-      try {
+      // Read by NIO selector threads (one per core), as P8's subscribers.
+      try (NioStreams subs = NioStreams.sse(t.base, subscribers, -1, stats, () -> measureFrom[0])) {
         long warm = d.options.warmupMs();
         d.client.setTimer(Math.max(1, warm), x -> measureFrom[0] = System.nanoTime());
         Feeder.Outcome o = f.run(warm, d.options.durationMs()).await(5, TimeUnit.MINUTES);
         LoadDriver.note(name, o);
-        awaitQuiet(subs);
+        subs.awaitQuiet();
         String label = subscribers == 1 ? "1 subscriber" : subscribers + " subscribers";
         System.err.printf("  %s: %d latencies, %.0f generations/s%n", name, stats.count(), o.generationsPerSecond());
         if (p1 != null) {
@@ -67,9 +67,6 @@ final class StreamScenarios {
         }
         d.results.add(name + " notify latency " + p2 + ", " + label + ", " + (int) rate + " gen/s", "ms",
             Results.Goal.atMost(goal2, "≤ " + (int) goal2 + " ms"), stats.percentileMs(99));
-      } finally {
-        subs.forEach(StreamSubscriber::close);
-        http.close().await(30, TimeUnit.SECONDS);
       }
     }
   }

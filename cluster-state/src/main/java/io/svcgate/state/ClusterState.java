@@ -4,13 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.svcgate.state.ApplyOutcome.Status;
-import io.svcgate.state.NodeInfo.Liveness;
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -45,11 +42,9 @@ public final class ClusterState {
   /** Version of the {@link #snapshot()} format. */
   public static final int SNAPSHOT_FORMAT = 1;
 
-  private static final Path MONITOR_NODES = Path.of("monitor", "nodes");
+  private static final Path MONITOR_NODES = NodeBook.MONITOR_NODES;
   private static final Path CLUSTER_NODES = Path.of("cluster", "nodes");
   private static final int NODE_DEPTH = 3;
-  /** How many nodes not known the ask-full pacing remembers. */
-  private static final int MAX_STRANGERS = 4096;
 
   private final String gatewayNodename;
   private final String clusterName;
@@ -62,45 +57,12 @@ public final class ClusterState {
   private final long maxNodeKeys;
 
   private final ObjectNode document;
-  private final DocumentEdit edit;
-  private final Map<String, NodeBook> books = new LinkedHashMap<>();
-  /** Nodes whose merged generation changed (or which joined or were forgotten) since the last drain. */
-  private final Set<String> generationChanges = new LinkedHashSet<>();
-  /** When an ask-full was last due for each node not known whose patches are rejected; the least recent go first. */
-  private final Map<String, Double> strangerAsks = new LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Double> eldest) {
-      return size() > MAX_STRANGERS;
-    }
-  };
-  private long lastId;
+  /** The one apply / rollback / commit loop, and the event ids. */
+  private final ChangeWriter writer;
+  /** The known nodes and the sequencing bookkeeping. */
+  private final NodeBooks books = new NodeBooks();
   private String lastDerivedError;
   private long derivedErrors;
-
-  /** Mutable bookkeeping of one node; only this class touches it. */
-  private static final class NodeBook {
-    final String nodename;
-    final Path base;
-    long merged;
-    boolean needsFull = true;
-    boolean beating = true;
-    double lastSeen;
-    double lastAsk = Double.NEGATIVE_INFINITY;
-    long heartbeats;
-    long nodeEvents;
-    long patchesApplied;
-    long fullsApplied;
-    long ignoredFulls;
-    long resyncs;
-    long skippedGenerations;
-    /** Values in the node's data, itself included ({@link DocumentEdit#size}); -1 until counted. */
-    long keys = -1;
-
-    NodeBook(String nodename) {
-      this.nodename = nodename;
-      this.base = MONITOR_NODES.child(nodename);
-    }
-  }
 
   private ClusterState(Builder b, ObjectNode document, long lastId) {
     this.gatewayNodename = b.gatewayNodename;
@@ -113,8 +75,7 @@ public final class ClusterState {
     this.askFullInterval = b.askFullInterval;
     this.maxNodeKeys = b.maxNodeKeys;
     this.document = document;
-    this.edit = new DocumentEdit(document);
-    this.lastId = lastId;
+    this.writer = new ChangeWriter(document, lastId);
   }
 
   /** A builder; {@link Builder#gatewayNodename} is required. */
@@ -277,53 +238,9 @@ public final class ClusterState {
      */
     public ClusterState restore(byte[] snapshot) {
       validate();
-      JsonNode s;
-      try {
-        s = Json.parse(snapshot);
-      } catch (IOException e) {
-        throw new IllegalArgumentException("not a cluster-state snapshot: " + e.getMessage(), e);
-      }
-      if (s != null && s.isObject() && s.path("format").isIntegralNumber() && s.path("format").asInt() > SNAPSHOT_FORMAT) {
-        throw new NewerFormatException("the state snapshot", s.path("format").asInt(), SNAPSHOT_FORMAT);
-      }
-      if (s == null || !s.isObject() || s.path("format").asInt(-1) != SNAPSHOT_FORMAT) {
-        throw new IllegalArgumentException("not a cluster-state snapshot of format " + SNAPSHOT_FORMAT);
-      }
-      JsonNode id = s.get("last_id");
-      if (id == null || !id.isIntegralNumber() || !id.canConvertToLong() || id.longValue() < 0) {
-        throw new IllegalArgumentException("snapshot: last_id must be a non-negative integer");
-      }
-      JsonNode doc = s.get("document");
-      if (doc == null || !doc.isObject() || !doc.path("cluster").isObject() || !doc.path("cluster").path("nodes").isArray()
-          || !doc.path("gateway").isObject() || !doc.path("monitor").isObject()
-          || !doc.path("monitor").path("services").isObject() || !doc.path("monitor").path("nodes").isObject()) {
-        throw new IllegalArgumentException("snapshot: document lacks cluster.nodes, gateway, monitor.services or monitor.nodes");
-      }
-      ClusterState st = new ClusterState(this, (ObjectNode) doc, id.longValue());
-      JsonNode rows = s.path("nodes");
-      if (!rows.isArray()) {
-        throw new IllegalArgumentException("snapshot: nodes must be a list");
-      }
-      for (JsonNode r : rows) {
-        JsonNode name = r.get("nodename");
-        if (name == null || !name.isTextual()) {
-          throw new IllegalArgumentException("snapshot: a node row has no nodename");
-        }
-        NodeBook b = new NodeBook(name.textValue());
-        b.merged = r.path("merged").asLong(0);
-        b.needsFull = r.path("needs_full").asBoolean(true) || b.merged == 0;
-        b.beating = !"stale".equals(r.path("status").asText());
-        b.lastSeen = r.path("last_seen").asDouble(0);
-        JsonNode c = r.path("counters");
-        b.heartbeats = c.path("heartbeats").asLong();
-        b.nodeEvents = c.path("events").asLong();
-        b.patchesApplied = c.path("patches_applied").asLong();
-        b.fullsApplied = c.path("fulls_applied").asLong();
-        b.ignoredFulls = c.path("ignored_fulls").asLong();
-        b.resyncs = c.path("resyncs").asLong();
-        b.skippedGenerations = c.path("skipped_generations").asLong();
-        st.books.put(b.nodename, b);
-      }
+      SnapshotFormat.Contents c = SnapshotFormat.read(snapshot);
+      ClusterState st = new ClusterState(this, c.document(), c.lastId());
+      c.books().forEach(st.books::admit);
       return st;
     }
   }
@@ -337,7 +254,7 @@ public final class ClusterState {
 
   /** The id of the last event made (or replayed); the next one is {@code lastId() + 1}. */
   public long lastId() {
-    return lastId;
+    return writer.lastId();
   }
 
   /** The gateway's own node name. */
@@ -352,8 +269,8 @@ public final class ClusterState {
 
   /** One row per node known (in the order a first message of theirs applied), at this moment. */
   public Collection<NodeInfo> nodes() {
-    List<NodeInfo> out = new ArrayList<>(books.size());
-    for (NodeBook b : books.values()) {
+    List<NodeInfo> out = new ArrayList<>(books.names().size());
+    for (NodeBook b : books.all()) {
       out.add(info(b));
     }
     return out;
@@ -367,10 +284,7 @@ public final class ClusterState {
 
   private NodeInfo info(NodeBook b) {
     JsonNode data = nodesObject().get(b.nodename);
-    JsonNode frozen = data == null ? null : data.get("frozen");
-    return new NodeInfo(b.nodename, b.merged, b.needsFull, b.beating ? Liveness.BEATING : Liveness.STALE, b.lastSeen,
-        frozen, b.heartbeats, b.nodeEvents, b.patchesApplied, b.fullsApplied, b.ignoredFulls, b.resyncs,
-        b.skippedGenerations);
+    return b.info(data == null ? null : data.get("frozen"));
   }
 
   private ObjectNode nodesObject() {
@@ -422,7 +336,7 @@ public final class ClusterState {
     } else if (msg instanceof HeartbeatMessage.NodeEvent ev) {
       b.nodeEvents++;
       admit(p, now);
-      events.add(Event.event(++lastId, now, n, ev.data()));
+      events.add(writer.event(n, ev.data(), now));
       p.status = Status.APPLIED;
     }
     if (p.status == Status.APPLIED || p.status == Status.IGNORED_STALE) {
@@ -431,12 +345,12 @@ public final class ClusterState {
     if (p.joining && !p.admitted) {
       // rejected: the node stays unknown, only the pace of its ask-full requests is kept
       if (p.askFull) {
-        strangerAsks.put(n, now);
+        books.strangerAsked(n, now);
       }
       return new ApplyOutcome(p.status, n, events, 0, p.error, p.askFull, null);
     }
     if (b.merged != mergedBefore || p.joining) {
-      generationChanges.add(n);
+      books.generationChanged(n);
     }
     String derivedError = p.paths.isEmpty() && !p.livenessChanged ? null
         : runDerived(Set.of(n), p.paths, false, now, events);
@@ -458,12 +372,11 @@ public final class ClusterState {
     p.admitted = true;
     NodeBook b = p.book;
     if (p.joining) {
-      books.put(b.nodename, b);
-      strangerAsks.remove(b.nodename);
+      books.admit(b);
       b.lastSeen = now;
       if (configuredSet.isEmpty() && !contains(clusterNodes(), b.nodename)) {
         Stanza s = Stanza.set(CLUSTER_NODES.child(clusterNodes().size()), Json.NODES.textNode(b.nodename));
-        p.events.add(mustApply(List.of(s), gatewayNodename, now));
+        p.events.add(writer.applyOwn(List.of(s), gatewayNodename, now));
         p.paths.add(s.path());
       }
     } else if (!b.beating) {
@@ -523,7 +436,7 @@ public final class ClusterState {
       p.status = Status.AWAITING_FULL;
       p.error = "node " + b.nodename + " awaits a full; patch dropped";
       if (p.joining) {
-        b.lastAsk = strangerAsks.getOrDefault(b.nodename, Double.NEGATIVE_INFINITY);
+        b.lastAsk = books.lastStrangerAsk(b.nodename);
       }
       if (now - b.lastAsk >= askFullInterval) {
         b.lastAsk = now;
@@ -611,11 +524,8 @@ public final class ClusterState {
     }
   }
 
-  private void resync(NodeBook b, double now) {
-    b.merged = 0;
-    b.needsFull = true;
-    b.resyncs++;
-    b.lastAsk = now;
+  private static void resync(NodeBook b, double now) {
+    b.resync(now);
   }
 
   /**
@@ -627,48 +537,30 @@ public final class ClusterState {
     if (stanzas.isEmpty()) {
       return null;
     }
-    char[] hints = new char[stanzas.size()];
-    for (int i = 0; i < hints.length; i++) {
-      try {
-        hints[i] = edit.apply(stanzas.get(i), NODE_DEPTH);
-      } catch (DocumentEdit.StanzaException e) {
-        edit.rollback();
-        return (stanzas.size() > 1 ? "stanza " + i + ": " : "") + e.getMessage();
-      }
+    String hints;
+    try {
+      hints = writer.stage(stanzas, NODE_DEPTH);
+    } catch (ChangeWriter.Failure f) {
+      return (stanzas.size() > 1 ? "stanza " + f.index + ": " : "") + f.getMessage();
     }
     NodeBook book = books.get(nodename);
     if (book != null) {
-      long keys = book.keys >= 0 ? book.keys + edit.sizeChange() : DocumentEdit.size(nodesObject().get(nodename));
+      long keys = book.keys >= 0 ? book.keys + writer.stagedSizeChange() : DocumentEdit.size(nodesObject().get(nodename));
       if (keys > maxNodeKeys) {
-        edit.rollback();
+        writer.rollback();
         p.tooLarge = true;
         return "the node data would hold " + keys + " keys and list elements, more than " + maxNodeKeys
             + " (ingest.max-node-keys)";
       }
       book.keys = keys;
     }
-    edit.commit();
+    writer.commit();
     admit(p, now);
-    p.events.add(Event.patch(++lastId, now, nodename, stanzas, new String(hints)));
+    p.events.add(writer.patch(nodename, stanzas, hints, now));
     for (Stanza s : stanzas) {
       p.paths.add(s.path());
     }
     return null;
-  }
-
-  /** Applies gateway stanzas that cannot fail (the state made them from the document). */
-  private Event mustApply(List<Stanza> stanzas, String nodename, double now) {
-    char[] hints = new char[stanzas.size()];
-    for (int i = 0; i < hints.length; i++) {
-      try {
-        hints[i] = edit.apply(stanzas.get(i), 0);
-      } catch (DocumentEdit.StanzaException e) {
-        edit.rollback();
-        throw new IllegalStateException("the gateway's own change does not apply: " + e.getMessage(), e);
-      }
-    }
-    edit.commit();
-    return Event.patch(++lastId, now, nodename, stanzas, new String(hints));
   }
 
   /**
@@ -691,12 +583,7 @@ public final class ClusterState {
   }
 
   private String derive(Set<String> nodes, List<Path> paths, boolean everything, double now, List<Event> events) {
-    Set<String> stale = new HashSet<>();
-    for (NodeBook b : books.values()) {
-      if (!b.beating) {
-        stale.add(b.nodename);
-      }
-    }
+    Set<String> stale = books.stale();
     List<Stanza> stanzas;
     try {
       stanzas = derived.update(document, new DerivedState.Change(nodes, paths, stale, everything));
@@ -714,17 +601,14 @@ public final class ClusterState {
       }
       copies.add(s.isDelete() ? s : Stanza.set(p, s.value().deepCopy()));
     }
-    char[] hints = new char[copies.size()];
-    for (int i = 0; i < hints.length; i++) {
-      try {
-        hints[i] = edit.apply(copies.get(i), 0);
-      } catch (DocumentEdit.StanzaException e) {
-        edit.rollback();
-        return "derived state stanza " + i + " does not apply: " + e.getMessage();
-      }
+    String hints;
+    try {
+      hints = writer.stage(copies, 0);
+    } catch (ChangeWriter.Failure f) {
+      return "derived state stanza " + f.index + " does not apply: " + f.getMessage();
     }
-    edit.commit();
-    events.add(Event.patch(++lastId, now, gatewayNodename, copies, new String(hints)));
+    writer.commit();
+    events.add(writer.patch(gatewayNodename, copies, hints, now));
     return null;
   }
 
@@ -773,11 +657,11 @@ public final class ClusterState {
     gw.put("started", BigDecimal.valueOf(started));
     Diff.diff(Path.of("gateway"), document.get("gateway"), gw, stanzas);
     if (!stanzas.isEmpty()) {
-      events.add(mustApply(stanzas, gatewayNodename, now));
+      events.add(writer.applyOwn(stanzas, gatewayNodename, now));
     }
     ObjectNode data = Json.NODES.objectNode();
     data.put("id", "monitor_started");
-    events.add(Event.event(++lastId, now, gatewayNodename, data));
+    events.add(writer.event(gatewayNodename, data, now));
     Set<String> all = new LinkedHashSet<>();
     nodesObject().fieldNames().forEachRemaining(all::add);
     List<Path> paths = new ArrayList<>();
@@ -798,7 +682,7 @@ public final class ClusterState {
     if (!data.path("id").isTextual()) {
       throw new IllegalArgumentException("event data needs a string id");
     }
-    return Event.event(++lastId, now, nodename, data);
+    return writer.event(nodename, data, now);
   }
 
   /**
@@ -837,7 +721,7 @@ public final class ClusterState {
     ObjectNode data = Json.NODES.objectNode();
     data.put("id", beating ? "hb_beating" : "hb_stale");
     data.put("nodename", b.nodename);
-    return Event.event(++lastId, now, gatewayNodename, data);
+    return writer.event(gatewayNodename, data, now);
   }
 
   /**
@@ -851,9 +735,6 @@ public final class ClusterState {
    */
   public List<Event> forget(String nodename, double now) {
     NodeBook b = books.remove(nodename);
-    if (b != null) {
-      generationChanges.add(nodename);
-    }
     boolean hasData = nodesObject().has(nodename);
     int idx = -1;
     if (configuredSet.isEmpty()) {
@@ -877,13 +758,13 @@ public final class ClusterState {
       stanzas.add(Stanza.delete(CLUSTER_NODES.child(idx)));
     }
     if (!stanzas.isEmpty()) {
-      events.add(mustApply(stanzas, gatewayNodename, now));
+      events.add(writer.applyOwn(stanzas, gatewayNodename, now));
     }
     ObjectNode data = Json.NODES.objectNode();
     data.put("id", "forget_peer");
     data.put("peer", nodename);
     data.put("reason", "admin");
-    events.add(Event.event(++lastId, now, gatewayNodename, data));
+    events.add(writer.event(gatewayNodename, data, now));
     List<Path> paths = new ArrayList<>();
     stanzas.forEach(s -> paths.add(s.path()));
     runDerived(Set.of(nodename), paths, false, now, events);
@@ -896,17 +777,7 @@ public final class ClusterState {
    * @return false when the node is unknown
    */
   public boolean markNeedsFull(String nodename) {
-    NodeBook b = books.get(nodename);
-    if (b == null) {
-      return false;
-    }
-    if (b.merged != 0) {
-      generationChanges.add(nodename);
-    }
-    b.merged = 0;
-    b.needsFull = true;
-    b.resyncs++;
-    return true;
+    return books.markNeedsFull(nodename);
   }
 
   /**
@@ -927,16 +798,7 @@ public final class ClusterState {
    * change, so a crash keeps both or neither. Replay and recovery record none.
    */
   public List<GenerationChange> drainGenerationChanges() {
-    if (generationChanges.isEmpty()) {
-      return List.of();
-    }
-    List<GenerationChange> out = new ArrayList<>(generationChanges.size());
-    for (String n : generationChanges) {
-      NodeBook b = books.get(n);
-      out.add(b == null ? new GenerationChange(n, 0, true) : new GenerationChange(n, b.merged, false));
-    }
-    generationChanges.clear();
-    return out;
+    return books.drainGenerationChanges();
   }
 
   /**
@@ -948,11 +810,7 @@ public final class ClusterState {
    * the store but not to the state gets its row.
    */
   public void recoverGenerations(Map<String, Long> stored) {
-    stored.forEach((n, merged) -> {
-      NodeBook b = books.computeIfAbsent(n, NodeBook::new);
-      b.merged = merged;
-      b.needsFull = merged == 0;
-    });
+    books.recover(stored);
   }
 
   // ---------------------------------------------------------------- snapshot, replay
@@ -963,20 +821,7 @@ public final class ClusterState {
    * liveness, last seen, counters). Made at once, independent of later changes.
    */
   public byte[] snapshot() {
-    ObjectNode s = Json.NODES.objectNode();
-    s.put("format", SNAPSHOT_FORMAT);
-    s.put("last_id", lastId);
-    s.set("document", document);
-    ArrayNode rows = s.putArray("nodes");
-    for (NodeBook b : books.values()) {
-      ObjectNode r = info(b).toJson();
-      r.remove("gen");
-      r.remove("frozen");
-      r.put("merged", b.merged);
-      r.put("last_seen", b.lastSeen);
-      rows.add(r);
-    }
-    return Json.bytes(s);
+    return SnapshotFormat.write(writer.lastId(), document, books.all());
   }
 
   /**
@@ -996,29 +841,17 @@ public final class ClusterState {
    *                                  does not belong to this state); nothing changed
    */
   public void replay(Event e) {
-    if (e.id() != lastId + 1) {
-      throw new IllegalArgumentException("replayed event " + e.id() + " does not follow the last id " + lastId);
-    }
+    writer.replay(e);
     if (e.isPatch()) {
-      List<Stanza> stanzas = e.stanzas();
-      for (int i = 0; i < stanzas.size(); i++) {
-        try {
-          edit.apply(stanzas.get(i), 0);
-        } catch (DocumentEdit.StanzaException ex) {
-          edit.rollback();
-          throw new IllegalStateException("event " + e.id() + " does not apply to the state: " + ex.getMessage(), ex);
-        }
-      }
-      edit.commit();
-      for (Stanza s : stanzas) {
+      for (Stanza s : e.stanzas()) {
         Path p = s.path();
         if (p.size() >= NODE_DEPTH && p.startsWith(MONITOR_NODES) && p.get(2).equals(e.nodename())) {
-          NodeBook b = books.computeIfAbsent(e.nodename(), NodeBook::new);
+          NodeBook b = books.getOrAdd(e.nodename());
           b.merged = 0;
           b.needsFull = true;
           b.lastSeen = Math.max(b.lastSeen, e.ts());
         } else if (p.size() == 3 && p.startsWith(CLUSTER_NODES) && !s.isDelete() && s.value().isTextual()) {
-          books.computeIfAbsent(s.value().textValue(), NodeBook::new);
+          books.getOrAdd(s.value().textValue());
         }
       }
     } else {
@@ -1032,19 +865,18 @@ public final class ClusterState {
             b.beating = "hb_beating".equals(id);
           }
         } else if ("forget_peer".equals(id) && d.path("peer").isTextual()) {
-          books.remove(d.path("peer").textValue());
+          books.drop(d.path("peer").textValue());
         }
       } else {
-        NodeBook b = books.computeIfAbsent(e.nodename(), NodeBook::new);
+        NodeBook b = books.getOrAdd(e.nodename());
         b.lastSeen = Math.max(b.lastSeen, e.ts());
       }
     }
-    lastId = e.id();
   }
 
   /** A short description (last id and nodes), for logs. */
   @Override
   public String toString() {
-    return "ClusterState{lastId=" + lastId + ", nodes=" + books.keySet() + "}";
+    return "ClusterState{lastId=" + writer.lastId() + ", nodes=" + books.names() + "}";
   }
 }

@@ -107,6 +107,19 @@ public final class Gateway {
    * options (tests pass one that fails on demand); the gateway owns it from then on.
    */
   public static Future<Gateway> start(GatewayConfig config, Function<HistoryOptions, History> openHistory) {
+    return start(config, openHistory, null);
+  }
+
+  /**
+   * TEST SEAM, for tests only: starts a single gateway (no Raft runs) that shows
+   * {@code testCluster} as its {@link #cluster()}, so that what reads a
+   * {@link io.svcgate.gateway.cluster.ClusterStatus} ({@code /api/cluster},
+   * {@code /health}, the {@code svcgate:type=Cluster} MBean, the
+   * {@code svcgate_cluster_*} metrics) can be tested with a scripted one. With a
+   * null {@code testCluster}, exactly {@link #start(GatewayConfig, Function)}.
+   */
+  static Future<Gateway> start(GatewayConfig config, Function<HistoryOptions, History> openHistory,
+                               io.svcgate.gateway.cluster.ClusterStatus testCluster) {
     long t0 = System.nanoTime();
     Gateway g;
     try {
@@ -116,12 +129,20 @@ public final class Gateway {
         throw new ConfigException("clustering (--cluster, cluster.enabled) is not available in this version: "
             + "run one gateway per OpenSVC cluster (see docs/clustering.md)");
       }
-      History history = openHistory.apply(new HistoryOptions()
-          .setDataDir(Path.of(config.string(ConfigKey.DATA)))
-          .setDurable(config.bool(ConfigKey.HISTORY_DURABLE))
-          .setMaxEvents(config.longValue(ConfigKey.HISTORY_MAX_EVENTS))
-          .setMaxAge(config.duration(ConfigKey.HISTORY_MAX_AGE))
-          .setRetentionInterval(config.duration(ConfigKey.HISTORY_RETENTION_INTERVAL)));
+      HistoryOptions historyOptions;
+      try {
+        historyOptions = new HistoryOptions()
+            .setDataDir(Path.of(config.string(ConfigKey.DATA)))
+            .setDurable(config.bool(ConfigKey.HISTORY_DURABLE))
+            .setMaxEvents(config.longValue(ConfigKey.HISTORY_MAX_EVENTS))
+            .setMaxAge(config.duration(ConfigKey.HISTORY_MAX_AGE))
+            .setRetentionInterval(config.duration(ConfigKey.HISTORY_RETENTION_INTERVAL))
+            .setBlockCacheBytes(config.longValue(ConfigKey.HISTORY_BLOCK_CACHE_BYTES))
+            .setWriteBufferBytes(config.longValue(ConfigKey.HISTORY_WRITE_BUFFER_BYTES));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(e.getMessage());
+      }
+      History history = openHistory.apply(historyOptions);
       PrometheusMeterRegistry registry;
       Vertx vertx;
       try {
@@ -132,6 +153,7 @@ public final class Gateway {
         throw e;
       }
       g = new Gateway(config, vertx, registry, history);
+      g.cluster = testCluster;
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
@@ -174,15 +196,11 @@ public final class Gateway {
     for (Class<?> c : HeartbeatMessage.class.getPermittedSubclasses()) {
       registerLocal(bus, c);
     }
+    registerLocal(bus, io.svcgate.gateway.cluster.Committed.class);
 
     String nodename = config.isSet(ConfigKey.NODENAME) ? config.string(ConfigKey.NODENAME) : hostname();
     ClusterState cs = recover(nodename);
-    state = new StateVerticle(new StateVerticle.StateOptions(nodename, config.duration(ConfigKey.HB_TIMEOUT),
-        config.duration(ConfigKey.WAIT_MAX), config.integer(ConfigKey.WAIT_MAX_WAITS),
-        config.integer(ConfigKey.INGEST_MAX_PENDING), config.longValue(ConfigKey.HISTORY_SNAPSHOT_EVERY),
-        config.duration(ConfigKey.HISTORY_SNAPSHOT_INTERVAL), config.bool(ConfigKey.BUS_PUBLISH_EVENTS),
-        positive(ConfigKey.FILTER_MAX_COST)),
-        cs, history, metrics);
+    state = stateVerticle(nodename, cs);
     hooks = new Hooks(HooksOptions.of(Path.of(config.string(ConfigKey.HOOKS_FILE)))
         .withTimeout(config.duration(ConfigKey.HOOKS_TIMEOUT))
         .withMaxRunning(config.integer(ConfigKey.HOOKS_MAX_RUNNING))
@@ -225,7 +243,7 @@ public final class Gateway {
         });
     f = f.compose(v -> vertx.deployVerticle(new IngestVerticle(metrics, messageLimits())).map(id -> deployed(inputs, id)));
     for (int i = 0; i < instances; i++) {
-      HttpVerticle h = new HttpVerticle(ho, log, metrics, state::ready, registry::scrape);
+      HttpVerticle h = new HttpVerticle(ho, log, metrics, state::ready, registry::scrape, this::cluster);
       http.add(h);
       f = f.compose(v -> vertx.deployVerticle(h).map(id -> deployed(httpIds, id)));
     }
@@ -245,6 +263,19 @@ public final class Gateway {
       f = f.compose(v -> vertx.deployVerticle(simulator).map(id -> deployed(inputs, id)));
     }
     return f;
+  }
+
+  /**
+   * The state verticle over {@code cs}; in cluster mode ({@code cluster.enabled}) it
+   * applies committed Raft entries only (docs/storage.md, "Cluster mode").
+   */
+  private StateVerticle stateVerticle(String nodename, ClusterState cs) {
+    return new StateVerticle(new StateVerticle.StateOptions(nodename, config.duration(ConfigKey.HB_TIMEOUT),
+        config.duration(ConfigKey.WAIT_MAX), config.integer(ConfigKey.WAIT_MAX_WAITS),
+        config.integer(ConfigKey.INGEST_MAX_PENDING), config.longValue(ConfigKey.HISTORY_SNAPSHOT_EVERY),
+        config.duration(ConfigKey.HISTORY_SNAPSHOT_INTERVAL), config.bool(ConfigKey.BUS_PUBLISH_EVENTS),
+        positive(ConfigKey.FILTER_MAX_COST), config.bool(ConfigKey.CLUSTER)),
+        cs, (epoch, started) -> stateBuilder(nodename).epoch(epoch).started(started).build(), history, metrics);
   }
 
   /** The bounds of one heartbeat message (docs/security.md, "One message cannot hold the writer"). */
@@ -287,15 +318,16 @@ public final class Gateway {
    * after it replayed. Nothing in the history is lost or re-numbered.
    */
   private ClusterState recover(String nodename) {
-    ClusterState.Builder b = ClusterState.builder()
-        .gatewayNodename(nodename)
-        .derivedState(new ServiceAggregator())
-        .clusterName(config.string(ConfigKey.CLUSTER_NAME))
-        .nodes(config.list(ConfigKey.CLUSTER_NODES))
-        .epoch(history.epoch())
-        .started(System.currentTimeMillis() / 1000d)
-        .maxNodeKeys(positive(ConfigKey.INGEST_MAX_NODE_KEYS));
     Optional<Snapshot> snap = history.loadSnapshot();
+    double started = System.currentTimeMillis() / 1000d;
+    if (config.bool(ConfigKey.CLUSTER) && snap.isEmpty() && history.lastId() > 0 && history.oldestId() == 1) {
+      // a member's gateway.started is the cluster's, decided by the leader: the time of the
+      // first event (the cluster's start); with a snapshot, the snapshot's document has it
+      started = (history.readAfter(0, 1).get(0).tsMicros() / 1000) / 1000d;
+    }
+    ClusterState.Builder b = stateBuilder(nodename)
+        .epoch(history.epoch())
+        .started(started);
     ClusterState cs;
     try {
       cs = snap.map(s -> b.restore(s.blob())).orElseGet(b::build);
@@ -329,6 +361,16 @@ public final class Gateway {
         history.size(), last >= oldest ? " (ids " + oldest + ".." + last + ")" : "", history.epoch(),
         snap.map(s -> "the snapshot at id " + s.id()).orElse("no snapshot"), replayed, generations.size());
     return cs;
+  }
+
+  /** A state builder with this gateway's configuration (no epoch, no start time yet). */
+  private ClusterState.Builder stateBuilder(String nodename) {
+    return ClusterState.builder()
+        .gatewayNodename(nodename)
+        .derivedState(new ServiceAggregator())
+        .clusterName(config.string(ConfigKey.CLUSTER_NAME))
+        .nodes(config.list(ConfigKey.CLUSTER_NODES))
+        .maxNodeKeys(positive(ConfigKey.INGEST_MAX_NODE_KEYS));
   }
 
   private String dataDir() {

@@ -34,6 +34,15 @@ public final class TestGateway implements AutoCloseable {
 
   /** Starts a gateway with test defaults and the given overrides. */
   public static TestGateway start(Path dataDir, Map<ConfigKey, String> overrides) throws Exception {
+    return startWithCluster(dataDir, overrides, null);
+  }
+
+  /**
+   * Starts a single gateway (no Raft) that shows {@code cluster} as its view of a Raft
+   * group, through the test seam of {@link Gateway}: for the tests of what reads it.
+   */
+  public static TestGateway startWithCluster(Path dataDir, Map<ConfigKey, String> overrides,
+                                             io.svcgate.gateway.cluster.ClusterStatus cluster) throws Exception {
     GatewayConfig.Builder b = GatewayConfig.builder()
         .set(ConfigKey.HTTP_PORT, "0")
         .set(ConfigKey.NODENAME, "gw-test")
@@ -41,7 +50,8 @@ public final class TestGateway implements AutoCloseable {
         .set(ConfigKey.DATA, dataDir.toString())
         .set(ConfigKey.HOOKS_FILE, dataDir.resolve("no-hooks.conf").toString());
     overrides.forEach(b::set);
-    Gateway g = Gateway.start(b.build()).await(60, TimeUnit.SECONDS);
+    Gateway g = Gateway.start(b.build(), io.svcgate.gateway.history.History::open, cluster)
+        .await(60, TimeUnit.SECONDS);
     return new TestGateway(g);
   }
 

@@ -18,6 +18,8 @@ public final class ObjectNames {
   public static final ObjectName STREAMS = name("svcgate:type=Streams");
   public static final ObjectName HOOKS = name("svcgate:type=Hooks");
   public static final ObjectName RAW_LISTENER = name("svcgate:type=RawListener");
+  /** Only with {@code --cluster}. */
+  public static final ObjectName CLUSTER = name("svcgate:type=Cluster");
   /** The pattern of every node bean. */
   public static final ObjectName NODES = name("svcgate:type=Node,*");
 

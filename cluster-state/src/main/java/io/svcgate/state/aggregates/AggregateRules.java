@@ -107,13 +107,13 @@ final class AggregateRules {
    * {@code scaler_slave}, {@code avail}, {@code frozen}, {@code overall}, {@code placement}
    * and {@code provisioned}, in that order. Values are fresh or immutable nodes.
    */
-  static ObjectNode aggregate(ObjectPath path, Instances instances, Context context) {
+  static ObjectNode aggregate(ObjectPath path, InstanceSet instances, Context context) {
     ObjectNode out = Json.NODES.objectNode();
     ObjectNode ref = instances.reference();
     if (path.spanKind() || path.instanceKind() && ref != null && "span".equals(text(ref.get("topology")))) {
       return out;
     }
-    List<ObjectNode> counted = instances.counted();
+    Tally counted = instances.tally();
     if (ref != null) {
       JsonNode scale = ref.get("scale");
       if (scale != null && !scale.isNull()) {
@@ -163,18 +163,18 @@ final class AggregateRules {
   // ---------------------------------------------------------------- avail
 
   /** §5.1: the aggregated {@code avail}. */
-  static JsonNode avail(ObjectPath path, Instances instances, Context context) {
+  static JsonNode avail(ObjectPath path, InstanceSet instances, Context context) {
     ObjectNode first = instances.first();
     if (first == null) {
       return UNKNOWN;
     }
-    List<ObjectNode> counted = instances.counted();
+    Tally counted = instances.tally();
     String topology = text(first.get("topology"));
     JsonNode own;
     if ("failover".equals(topology)) {
       own = failoverAvail(counted);
     } else if ("flex".equals(topology)) {
-      own = flexAvail(counted);
+      own = flexAvail(counted, instances.lastCounted());
     } else {
       own = UNKNOWN;
     }
@@ -215,15 +215,19 @@ final class AggregateRules {
 
   /** §5.1 failover rule, over the counted instances. */
   static JsonNode failoverAvail(List<ObjectNode> counted) {
-    List<JsonNode> a = values(counted, "avail");
-    int up = count(a, UP);
+    return failoverAvail(Tally.of(counted));
+  }
+
+  /** §5.1 failover rule, over the tally of the counted instances. */
+  static JsonNode failoverAvail(Tally counted) {
+    int up = counted.availCount(UP);
     if (up == 1) {
       return UP;
     }
-    if (a.isEmpty() || allEqual(a, NA)) {
+    if (counted.availTotal() == 0 || counted.availAll(NA)) {
       return NA;
     }
-    if (up >= 2 || a.contains(WARN)) {
+    if (up >= 2 || counted.availCount(WARN) > 0) {
       return WARN;
     }
     return DOWN;
@@ -231,16 +235,19 @@ final class AggregateRules {
 
   /** §5.1 flex rule, over the counted instances; the bounds come from the last counted instance. */
   static JsonNode flexAvail(List<ObjectNode> counted) {
-    List<JsonNode> a = values(counted, "avail");
-    if (a.isEmpty() || allEqual(a, NA)) {
+    return flexAvail(Tally.of(counted), counted.isEmpty() ? null : counted.get(counted.size() - 1));
+  }
+
+  /** §5.1 flex rule, over the tally of the counted instances and the last of them. */
+  static JsonNode flexAvail(Tally counted, ObjectNode last) {
+    if (counted.availTotal() == 0 || counted.availAll(NA)) {
       return NA;
     }
-    int up = count(a, UP);
+    int up = counted.availCount(UP);
     if (up == 0) {
-      return a.contains(WARN) ? WARN : DOWN;
+      return counted.availCount(WARN) > 0 ? WARN : DOWN;
     }
-    ObjectNode last = counted.get(counted.size() - 1);
-    BigDecimal max = number(last.get("flex_max"), BigDecimal.valueOf(a.size()));
+    BigDecimal max = number(last.get("flex_max"), BigDecimal.valueOf(counted.availTotal()));
     BigDecimal min = number(last.get("flex_min"), BigDecimal.ONE);
     BigDecimal n = BigDecimal.valueOf(up);
     if (n.compareTo(max) > 0) {
@@ -255,8 +262,8 @@ final class AggregateRules {
   // ---------------------------------------------------------------- overall
 
   /** §5.2: the aggregated {@code overall}. */
-  static JsonNode overall(ObjectPath path, Instances instances, Context context) {
-    JsonNode own = ownOverall(instances.counted());
+  static JsonNode overall(ObjectPath path, InstanceSet instances, Context context) {
+    JsonNode own = ownOverall(instances.tally(), instances);
     ObjectNode first = instances.first();
     if (first == null) {
       return UNKNOWN;
@@ -271,15 +278,19 @@ final class AggregateRules {
 
   /** §5.2 own value, from the {@code overall} of the counted instances. */
   static JsonNode ownOverall(List<ObjectNode> counted) {
-    List<JsonNode> w = values(counted, "overall");
-    Set<JsonNode> s = new LinkedHashSet<>(w);
+    return ownOverall(Tally.of(counted), new Instances(counted.stream().map(i -> new Instances.Entry("", i, true)).toList()));
+  }
+
+  /** §5.2 own value, from the tally of the counted instances; a lone value is the first instance's. */
+  static JsonNode ownOverall(Tally counted, InstanceSet instances) {
+    Set<JsonNode> s = counted.overallValues();
     JsonNode result;
-    if (w.isEmpty()) {
+    if (counted.overallTotal() == 0) {
       result = NA;
     } else if (s.contains(WARN) || s.contains(STDBY_DOWN)) {
       result = WARN;
     } else if (s.size() == 1) {
-      result = s.iterator().next();
+      result = instances.firstCountedValue("overall");
     } else if (OVERALL_UP.contains(s)) {
       result = UP;
     } else if (OVERALL_DOWN.contains(s)) {
@@ -309,18 +320,12 @@ final class AggregateRules {
 
   /** §5.3: over the counted instances that have an {@code avail} key. */
   static JsonNode frozen(List<ObjectNode> counted) {
-    int total = 0;
-    int frozen = 0;
-    for (ObjectNode i : counted) {
-      if (!i.has("avail")) {
-        continue;
-      }
-      total++;
-      if (truthy(i.get("frozen"))) {
-        frozen++;
-      }
-    }
-    return frozenOf(total, frozen);
+    return frozen(Tally.of(counted));
+  }
+
+  /** §5.3, from the tally of the counted instances. */
+  static JsonNode frozen(Tally counted) {
+    return frozenOf(counted.frozenTotal(), counted.frozen());
   }
 
   /** §8: {@code monitor.frozen}, from the {@code frozen} values of the nodes that have one. */
@@ -349,7 +354,7 @@ final class AggregateRules {
    * without a {@code monitor} object takes no part in step 4 (it neither runs nor counts
    * as a leader that does not run), as in OpenSVC's code.
    */
-  static JsonNode placement(ObjectPath path, Instances instances) {
+  static JsonNode placement(ObjectPath path, InstanceSet instances) {
     ObjectNode ref = instances.reference();
     if (path.instanceKind() && ref != null) {
       if ("none".equals(text(ref.get("placement")))) {
@@ -361,55 +366,33 @@ final class AggregateRules {
         return NA;
       }
     }
-    List<ObjectNode> thawed = new ArrayList<>();
-    for (ObjectNode i : instances.counted()) {
-      if (!truthy(i.get("frozen"))) {
-        thawed.add(i);
-      }
-    }
-    if (thawed.size() < 2) {
+    Tally t = instances.tally();
+    if (t.thawed() < 2) {
       return OPTIMAL;
     }
-    boolean running = false;
-    JsonNode result = OPTIMAL;
-    for (ObjectNode i : thawed) {
-      JsonNode monitor = i.get("monitor");
-      if (monitor == null || !monitor.isObject() || !i.has("avail")) {
-        continue;
-      }
-      boolean leader = "leader".equals(text(monitor.get("placement")));
-      JsonNode avail = i.get("avail");
-      if (UP.equals(avail) || WARN.equals(avail)) {
-        running = true;
-        if (!leader) {
-          result = NON_OPTIMAL;
-        }
-      } else if (leader) {
-        result = NON_OPTIMAL;
-      }
+    // Step 4, over the thawed instances with a monitor object and an avail: one running
+    // makes it optimal unless one runs without being the leader or leads without running.
+    if (t.running() == 0) {
+      return NA;
     }
-    return running ? result : NA;
+    return t.misplaced() > 0 ? NON_OPTIMAL : OPTIMAL;
   }
 
   /** §5.5: the aggregated {@code provisioned}: {@code true}, {@code false}, {@code "mixed"} or {@code "n/a"}. */
   static JsonNode provisioned(List<ObjectNode> counted) {
-    if (counted.isEmpty()) {
+    return provisioned(Tally.of(counted));
+  }
+
+  /** §5.5, from the tally of the counted instances. */
+  static JsonNode provisioned(Tally counted) {
+    if (counted.counted() == 0) {
       return BooleanNode.FALSE;
     }
-    int total = 0;
-    int provisioned = 0;
-    for (ObjectNode i : counted) {
-      JsonNode p = i.get("provisioned");
-      if (p == null || p.isNull()) {
-        continue;
-      }
-      total++;
-      if (p.isBoolean() && p.booleanValue()) {
-        provisioned++;
-      } else if (MIXED.equals(p)) {
-        return MIXED;
-      }
+    if (counted.provisionedMixed() > 0) {
+      return MIXED;
     }
+    int total = counted.provisionedTotal();
+    int provisioned = counted.provisionedTrue();
     if (total == 0) {
       return NA;
     }
@@ -425,7 +408,11 @@ final class AggregateRules {
       return true;
     }
     JsonNode monitor = instance.get("monitor");
-    return monitor != null && monitor.isObject() && STARTING_STATES.contains(text(monitor.get("status")));
+    if (monitor == null || !monitor.isObject()) {
+      return false;
+    }
+    String status = text(monitor.get("status"));
+    return status != null && STARTING_STATES.contains(status);
   }
 
   // ---------------------------------------------------------------- helpers
@@ -456,43 +443,12 @@ final class AggregateRules {
     return truthy(v) ? v : UNKNOWN;
   }
 
-  /** The values of a key over the instances that have it (null values included). */
-  private static List<JsonNode> values(List<ObjectNode> instances, String key) {
-    List<JsonNode> v = new ArrayList<>(instances.size());
-    for (ObjectNode i : instances) {
-      JsonNode x = i.get(key);
-      if (x != null) {
-        v.add(x);
-      }
-    }
-    return v;
-  }
-
-  private static int count(List<JsonNode> values, JsonNode value) {
-    int n = 0;
-    for (JsonNode v : values) {
-      if (value.equals(v)) {
-        n++;
-      }
-    }
-    return n;
-  }
-
-  private static boolean allEqual(List<JsonNode> values, JsonNode value) {
-    for (JsonNode v : values) {
-      if (!value.equals(v)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   /** A JSON number as a decimal; anything else (missing, null, text) gives the default. */
   private static BigDecimal number(JsonNode v, BigDecimal otherwise) {
     return v != null && v.isNumber() ? v.decimalValue() : otherwise;
   }
 
-  private static String text(JsonNode v) {
+  static String text(JsonNode v) {
     return v != null && v.isTextual() ? v.textValue() : null;
   }
 }

@@ -1,5 +1,6 @@
 package io.svcgate.state.aggregates;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -11,7 +12,7 @@ import java.util.List;
  * Immutable once made: the counted instances and the reference instance are worked out
  * once, since every rule reads them.
  */
-final class Instances {
+final class Instances implements InstanceSet {
 
   /** No status entry at all. */
   static final Instances NONE = new Instances(List.of());
@@ -29,6 +30,7 @@ final class Instances {
 
   private final List<Entry> entries;
   private final List<ObjectNode> counted;
+  private final Tally tally;
 
   /** @param entries every status entry, counted or not, in order */
   Instances(List<Entry> entries) {
@@ -40,6 +42,7 @@ final class Instances {
       }
     }
     this.counted = Collections.unmodifiableList(c);
+    this.tally = Tally.of(c);
   }
 
   /** Every status entry, counted or not, in order. */
@@ -47,8 +50,8 @@ final class Instances {
     return entries;
   }
 
-  /** The first status entry, counted or not; null when there is none. */
-  ObjectNode first() {
+  @Override
+  public ObjectNode first() {
     return entries.isEmpty() ? null : entries.get(0).status();
   }
 
@@ -57,8 +60,29 @@ final class Instances {
     return counted;
   }
 
-  /** The first counted instance, or null. */
-  ObjectNode reference() {
+  @Override
+  public ObjectNode reference() {
     return counted.isEmpty() ? null : counted.get(0);
+  }
+
+  @Override
+  public ObjectNode lastCounted() {
+    return counted.isEmpty() ? null : counted.get(counted.size() - 1);
+  }
+
+  @Override
+  public JsonNode firstCountedValue(String key) {
+    for (ObjectNode i : counted) {
+      JsonNode v = i.get(key);
+      if (v != null) {
+        return v;
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public Tally tally() {
+    return tally;
   }
 }

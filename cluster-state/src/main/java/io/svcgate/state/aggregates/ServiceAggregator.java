@@ -3,15 +3,10 @@ package io.svcgate.state.aggregates;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.svcgate.state.DerivedState;
-import io.svcgate.state.Json;
 import io.svcgate.state.Path;
 import io.svcgate.state.Stanza;
-import io.svcgate.state.aggregates.ObjectPath.SliceKey;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -21,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Keeps {@code monitor.services} and {@code monitor.frozen} of a cluster-state document
@@ -58,6 +52,13 @@ import java.util.TreeSet;
  * <p>Not thread-safe: owned by the single writer of the document, like the document. The
  * aggregator only reads the document; it keeps indexes of which node names which path
  * and which object reads which, bounded by the size of the document.
+ *
+ * <p>The pieces: {@link ChangeScope} (what a changed path can affect),
+ * {@link DependencyGraph} (who names and reads which path), {@link PathInputs} and
+ * {@link Tally} (what the rules read of a path, kept up to date instance by instance),
+ * {@link Recomputation} (one pass over the dirty paths, children first, and the stanzas).
+ * This class decides, per call, which of them to run: the fast path for changes inside
+ * instances, or a recomputation of what the touched nodes name.
  */
 public final class ServiceAggregator implements DerivedState {
 
@@ -68,12 +69,6 @@ public final class ServiceAggregator implements DerivedState {
   /** Cap on the number of passes over a cycle of slaves (aggregates.md §6.3). */
   public static final int MAX_CYCLE_PASSES = 16;
 
-  private static final Comparator<JsonNode> NUMERIC_EQUALITY = (a, b) -> {
-    if (a.isNumber() && b.isNumber()) {
-      return a.decimalValue().compareTo(b.decimalValue());
-    }
-    return a.equals(b) ? 0 : 1;
-  };
 
   private List<String> clusterNodes;
   /** The inputs and result of the last {@link ClusterView#counting(List, Set)}, reused while they hold. */
@@ -81,24 +76,14 @@ public final class ServiceAggregator implements DerivedState {
   private Set<String> countingStale = Set.of();
   private List<String> lastCounting;
   private Set<String> counting = Set.of();
-  /** Counting node → the paths it names under services.config and services.status. */
-  private final Map<String, Set<String>> pathsByNode = new HashMap<>();
-  /** Path → number of counting nodes naming it; the keys are every path the aggregation may read. */
-  private final Map<String, Integer> namedBy = new HashMap<>();
-  /** Known paths that look like slices, by the scaler key they would belong to. */
-  private final Map<SliceKey, Set<String>> slicesByKey = new HashMap<>();
-  /** Known paths by their own scaler key. */
-  private final Map<SliceKey, Set<String>> scalersByKey = new HashMap<>();
-  /** Aggregated path → the resolved children it reads (first entry's slaves then scaler_slaves). */
-  private final Map<String, List<String>> children = new HashMap<>();
-  /** Child path → the paths that list it. */
-  private final Map<String, Set<String>> parents = new HashMap<>();
+  /** Who names and reads which path. */
+  private final DependencyGraph graph = new DependencyGraph();
 
   /**
    * Path → what the rules read of it, as last read from the view of the last run
    * ({@link #lastView}); dropped at each run, updated entry by entry by {@link #quick}.
    */
-  private final Map<String, PathState> pathStates = new HashMap<>();
+  private final Map<String, PathInputs> pathInputs = new HashMap<>();
 
   // What the last full run saw, for the fast path of update (see quick).
   private JsonNode lastDocument;
@@ -137,7 +122,7 @@ public final class ServiceAggregator implements DerivedState {
     Map<String, Set<String>> paths = new LinkedHashMap<>();
     boolean all = false;
     for (Path p : changed) {
-      switch (classify(p)) {
+      switch (ChangeScope.classify(p)) {
         case ALL -> all = true;
         case NODE -> whole.add((String) p.get(2));
         case NODE_PATH -> paths.computeIfAbsent((String) p.get(2), k -> new LinkedHashSet<>()).add((String) p.get(5));
@@ -147,7 +132,7 @@ public final class ServiceAggregator implements DerivedState {
     }
     if (all) {
       whole.addAll(nodeNames(document));
-      whole.addAll(pathsByNode.keySet());
+      whole.addAll(graph.namingNodes());
     }
     return run(document, staleNodes, whole, paths, false);
   }
@@ -177,46 +162,6 @@ public final class ServiceAggregator implements DerivedState {
         : update(document, change.staleNodes(), change.paths());
   }
 
-  private enum Scope { ALL, NODE, NODE_PATH, NONE }
-
-  /** What a change at an absolute document path can affect. */
-  private static Scope classify(Path p) {
-    if (p.size() <= 2) {
-      if (p.size() == 0) {
-        return Scope.ALL;
-      }
-      if (!"monitor".equals(p.get(0))) {
-        return Scope.NONE;
-      }
-      return p.size() == 1 || "nodes".equals(p.get(1)) ? Scope.ALL : Scope.NONE;
-    }
-    if (!"monitor".equals(p.get(0)) || !"nodes".equals(p.get(1)) || !(p.get(2) instanceof String)) {
-      return Scope.NONE;
-    }
-    if (p.size() == 3) {
-      return Scope.NODE;
-    }
-    if (!"services".equals(p.get(3))) {
-      return Scope.NONE;
-    }
-    if (p.size() == 4) {
-      return Scope.NODE;
-    }
-    if (!"config".equals(p.get(4)) && !"status".equals(p.get(4))) {
-      return Scope.NONE;
-    }
-    if (p.size() == 5) {
-      return Scope.NODE;
-    }
-    if (!(p.get(5) instanceof String)) {
-      return Scope.NONE;
-    }
-    // Below an instance's resources (their status, their logs): the rules never read them.
-    if (p.size() > 6 && "status".equals(p.get(4)) && "resources".equals(p.get(6))) {
-      return Scope.NONE;
-    }
-    return Scope.NODE_PATH;
-  }
 
   /**
    * The fast path of {@link #update(JsonNode, Set, Collection)}, for changes inside the
@@ -226,7 +171,7 @@ public final class ServiceAggregator implements DerivedState {
    * changed path is at or above a node's {@code services.config} or {@code .status}
    * (the view of the previous call is then still valid, see {@link ClusterView}).
    *
-   * <p>Only the paths whose inputs changed ({@link #isInput}) are recomputed, and
+   * <p>Only the paths whose inputs changed ({@link ChangeScope#isInput}) are recomputed, and
    * {@code monitor.frozen} only when a node's {@code frozen} changed: a generation that
    * touches nothing the rules read costs a walk over its paths.
    *
@@ -249,19 +194,19 @@ public final class ServiceAggregator implements DerivedState {
     boolean frozen = false;
     List<Path> inputs = null;
     for (Path p : changed) {
-      switch (classify(p)) {
+      switch (ChangeScope.classify(p)) {
         case ALL, NODE -> {
           return null;
         }
         case NODE_PATH -> {
-          if (isInput(p) && view.counts((String) p.get(2))) {
+          if (ChangeScope.isInput(p) && view.counts((String) p.get(2))) {
             if (inputs == null) {
               inputs = new ArrayList<>();
             }
             inputs.add(p);
           }
         }
-        case NONE -> frozen |= touchesFrozen(p, view);
+        case NONE -> frozen |= ChangeScope.touchesFrozen(p, view);
       }
     }
     if (inputs == null && !frozen) {
@@ -273,17 +218,17 @@ public final class ServiceAggregator implements DerivedState {
       for (Path p : inputs) {
         String n = (String) p.get(2);
         String path = (String) p.get(5);
-        setNodePath(n, path, view.names(n, path));
-        PathState ps = pathStates.get(path);
+        graph.setNodePath(n, path, view.names(n, path));
+        PathInputs ps = pathInputs.get(path);
         // A changed value inside an instance that reads as before changes nothing; an
         // entry set whole (rare: a new instance) is recomputed in any case.
         if (ps == null || ps.refresh(n, "config".equals(p.get(4))) || p.size() == 6) {
           dirty.add(path);
         }
       }
-      Round round = new Round(view, (ObjectNode) services);
+      Recomputation round = new Recomputation(view, (ObjectNode) services, graph, pathInputs);
       round.evaluate(dirty);
-      out.addAll(round.stanzas);
+      out.addAll(round.stanzas());
     }
     if (frozen) {
       addFrozen(monitor, view, out);
@@ -291,47 +236,7 @@ public final class ServiceAggregator implements DerivedState {
     return out;
   }
 
-  /**
-   * True when a change at this path under {@code monitor.nodes.<n>.services.<config|status>.<path>}
-   * can change an input of the aggregation rules (aggregates.md §2.2, §2.3): the entry
-   * itself, or an instance status key that the rules read. The rest (an instance's
-   * {@code resources}, {@code monitor.status_updated}, {@code global_expect}, {@code children},
-   * a config entry's content…) cannot: such a change applies below an entry that exists
-   * and stays.
-   */
-  static boolean isInput(Path p) {
-    if (p.size() == 6) {
-      return true;
-    }
-    if ("config".equals(p.get(4))) {
-      return false;
-    }
-    if (!(p.get(6) instanceof String key)) {
-      return true;
-    }
-    if (!INPUT_KEYS.contains(key)) {
-      return false;
-    }
-    if (p.size() > 7 && "monitor".equals(key)) {
-      return !(p.get(7) instanceof String m) || MONITOR_INPUT_KEYS.contains(m);
-    }
-    return true;
-  }
 
-  /** Keys of an instance status that the rules read (aggregates.md §2.3 and AggregateRules). */
-  static final Set<String> INPUT_KEYS = Set.of("updated", "topology", "avail", "overall", "frozen", "provisioned",
-      "monitor", "flex_min", "flex_max", "placement", "scale", "scaler_slaves", "slaves", "scaler_slave");
-  /** Keys of an instance's {@code monitor} that the rules read: the placement role, and the status for slices. */
-  static final Set<String> MONITOR_INPUT_KEYS = Set.of("placement", "status");
-
-  /** True when a change at this path can change {@code monitor.frozen}: a counting node's {@code frozen}, or it. */
-  private static boolean touchesFrozen(Path p, ClusterView view) {
-    if (p.size() >= 2 && "monitor".equals(p.get(0)) && "frozen".equals(p.get(1))) {
-      return true;
-    }
-    return p.size() >= 4 && "monitor".equals(p.get(0)) && "nodes".equals(p.get(1)) && "frozen".equals(p.get(3))
-        && p.get(2) instanceof String n && view.counts(n);
-  }
 
   /** True when {@code cluster.nodes} is the same list, with the same items, as at the last full run. */
   private boolean sameClusterNodes(JsonNode document) {
@@ -376,7 +281,7 @@ public final class ServiceAggregator implements DerivedState {
   private static void addFrozen(JsonNode monitor, ClusterView view, List<Stanza> out) {
     JsonNode frozen = AggregateRules.clusterFrozen(view.nodeFrozen());
     JsonNode previous = monitor.get("frozen");
-    if (previous == null || !previous.equals(NUMERIC_EQUALITY, frozen)) {
+    if (previous == null || !previous.equals(Recomputation.NUMERIC_EQUALITY, frozen)) {
       out.add(Stanza.set(FROZEN, frozen));
     }
   }
@@ -411,7 +316,7 @@ public final class ServiceAggregator implements DerivedState {
     }
     ClusterView view = new ClusterView(monitor.get("nodes"), lastCounting);
     lastView = null;
-    pathStates.clear();
+    pathInputs.clear();
     Set<String> dirty = new HashSet<>();
     boolean full = force || clusterNodes == null || !sameOrder(clusterNodes, nodes) || !servicesKnown;
     if (full) {
@@ -419,7 +324,7 @@ public final class ServiceAggregator implements DerivedState {
       clusterNodes = nodes;
       counting = new LinkedHashSet<>(view.counting());
       for (String n : counting) {
-        setNodePaths(n, view.pathsOf(n), dirty);
+        graph.setNodePaths(n, view.pathsOf(n), dirty);
       }
       if (servicesKnown) {
         services.fieldNames().forEachRemaining(dirty::add);
@@ -442,7 +347,7 @@ public final class ServiceAggregator implements DerivedState {
         counting = now;
       }
       for (String n : whole) {
-        setNodePaths(n, counting.contains(n) ? view.pathsOf(n) : Set.of(), dirty);
+        graph.setNodePaths(n, counting.contains(n) ? view.pathsOf(n) : Set.of(), dirty);
       }
       for (Map.Entry<String, Set<String>> e : nodePaths.entrySet()) {
         String n = e.getKey();
@@ -450,16 +355,16 @@ public final class ServiceAggregator implements DerivedState {
           continue;
         }
         for (String p : e.getValue()) {
-          setNodePath(n, p, view.names(n, p));
+          graph.setNodePath(n, p, view.names(n, p));
           dirty.add(p);
         }
       }
     }
-    Round round = new Round(view, servicesKnown ? (ObjectNode) services : null);
+    Recomputation round = new Recomputation(view, servicesKnown ? (ObjectNode) services : null, graph, pathInputs);
     round.evaluate(dirty);
     List<Stanza> out = new ArrayList<>();
     if (servicesKnown) {
-      out.addAll(round.stanzas);
+      out.addAll(round.stanzas());
     } else {
       out.add(Stanza.set(SERVICES, round.all()));
     }
@@ -512,9 +417,9 @@ public final class ServiceAggregator implements DerivedState {
     counting = new LinkedHashSet<>(view.counting());
     Set<String> dirty = new HashSet<>();
     for (String n : counting) {
-      setNodePaths(n, view.pathsOf(n), dirty);
+      graph.setNodePaths(n, view.pathsOf(n), dirty);
     }
-    Round round = new Round(view, null);
+    Recomputation round = new Recomputation(view, null, graph, pathInputs);
     round.evaluate(dirty);
     return round.all();
   }
@@ -523,403 +428,12 @@ public final class ServiceAggregator implements DerivedState {
 
   private void reset() {
     lastView = null;
-    pathStates.clear();
+    pathInputs.clear();
     lastDocument = null;
     clusterNodes = null;
     counting = Set.of();
-    pathsByNode.clear();
-    namedBy.clear();
-    slicesByKey.clear();
-    scalersByKey.clear();
-    children.clear();
-    parents.clear();
-  }
-
-  /** Replaces what a node names; every path named before or after is dirty. */
-  private void setNodePaths(String node, Set<String> now, Set<String> dirty) {
-    Set<String> before = pathsByNode.getOrDefault(node, Set.of());
-    for (String p : before) {
-      if (!now.contains(p)) {
-        unname(p);
-      }
-    }
-    for (String p : now) {
-      if (!before.contains(p)) {
-        name(p);
-      }
-    }
-    dirty.addAll(before);
-    dirty.addAll(now);
-    if (now.isEmpty()) {
-      pathsByNode.remove(node);
-    } else {
-      pathsByNode.put(node, new HashSet<>(now));
-    }
-  }
-
-  /** Records whether a node names one path. */
-  private void setNodePath(String node, String path, boolean named) {
-    Set<String> paths = pathsByNode.get(node);
-    boolean before = paths != null && paths.contains(path);
-    if (named && !before) {
-      pathsByNode.computeIfAbsent(node, k -> new HashSet<>()).add(path);
-      name(path);
-    } else if (!named && before) {
-      paths.remove(path);
-      if (paths.isEmpty()) {
-        pathsByNode.remove(node);
-      }
-      unname(path);
-    }
-  }
-
-  private void name(String path) {
-    if (namedBy.merge(path, 1, Integer::sum) == 1) {
-      SliceKey slice = ObjectPath.sliceOf(path);
-      if (slice != null) {
-        slicesByKey.computeIfAbsent(slice, k -> new HashSet<>()).add(path);
-      }
-      SliceKey own = ObjectPath.parse(path).scalerKey();
-      if (own != null) {
-        scalersByKey.computeIfAbsent(own, k -> new HashSet<>()).add(path);
-      }
-    }
-  }
-
-  private void unname(String path) {
-    Integer n = namedBy.get(path);
-    if (n == null) {
-      return;
-    }
-    if (n > 1) {
-      namedBy.put(path, n - 1);
-      return;
-    }
-    namedBy.remove(path);
-    SliceKey slice = ObjectPath.sliceOf(path);
-    if (slice != null) {
-      removeFrom(slicesByKey, slice, path);
-    }
-    SliceKey own = ObjectPath.parse(path).scalerKey();
-    if (own != null) {
-      removeFrom(scalersByKey, own, path);
-    }
-  }
-
-  private void setChildren(String path, List<String> now) {
-    List<String> before = children.getOrDefault(path, List.of());
-    if (before.equals(now)) {
-      return;
-    }
-    for (String c : before) {
-      removeFrom(parents, c, path);
-    }
-    if (now.isEmpty()) {
-      children.remove(path);
-    } else {
-      children.put(path, now);
-      for (String c : now) {
-        parents.computeIfAbsent(c, k -> new HashSet<>()).add(path);
-      }
-    }
-  }
-
-  private static <K> void removeFrom(Map<K, Set<String>> index, K key, String value) {
-    Set<String> s = index.get(key);
-    if (s != null) {
-      s.remove(value);
-      if (s.isEmpty()) {
-        index.remove(key);
-      }
-    }
+    graph.clear();
   }
 
   // ---------------------------------------------------------------- one recomputation
-
-  /** One recomputation over one view of the document. */
-  private final class Round implements AggregateRules.Context {
-
-    private final ClusterView view;
-    private final ObjectNode previous;
-    /** Aggregates computed in this round; a null value means no aggregate. */
-    private final Map<String, JsonNode> fresh = new HashMap<>();
-    private final List<Stanza> stanzas = new ArrayList<>();
-
-    Round(ClusterView view, ObjectNode previous) {
-      this.view = view;
-      this.previous = previous;
-    }
-
-    void evaluate(Set<String> dirty) {
-      // the scalers whose slices changed are dirty too
-      Set<String> direct = new TreeSet<>(dirty);
-      for (String p : dirty) {
-        SliceKey key = ObjectPath.sliceOf(p);
-        Set<String> scalers = key == null ? null : scalersByKey.get(key);
-        if (scalers != null) {
-          direct.addAll(scalers);
-        }
-      }
-      for (String p : direct) {
-        PathState ps = state(p);
-        setChildren(p, ps.aggregated() ? AggregateRules.children(ps.path, ps.instances().first()) : List.of());
-      }
-      // every object reading a dirty one may change: take the closure over parents
-      Set<String> closure = new TreeSet<>(direct);
-      Deque<String> queue = new ArrayDeque<>(direct);
-      while (!queue.isEmpty()) {
-        for (String parent : parents.getOrDefault(queue.poll(), Set.of())) {
-          if (closure.add(parent)) {
-            queue.add(parent);
-          }
-        }
-      }
-      Set<String> changed = new HashSet<>();
-      for (List<String> component : DependencyOrder.components(closure, p -> children.getOrDefault(p, List.of()))) {
-        if (!needed(component, direct, changed)) {
-          continue;
-        }
-        if (component.size() == 1 && !children.getOrDefault(component.get(0), List.of()).contains(component.get(0))) {
-          String p = component.get(0);
-          fresh.put(p, compute(p));
-        } else {
-          cycle(component);
-        }
-        for (String p : component) {
-          if (diff(p, fresh.get(p))) {
-            changed.add(p);
-          }
-        }
-      }
-    }
-
-    private boolean needed(List<String> component, Set<String> direct, Set<String> changed) {
-      for (String p : component) {
-        if (direct.contains(p)) {
-          return true;
-        }
-        for (String c : children.getOrDefault(p, List.of())) {
-          if (changed.contains(c)) {
-            return true;
-          }
-        }
-      }
-      return false;
-    }
-
-    /**
-     * A cycle of slaves (aggregates.md §6.3 [U]): starting from no aggregate for its
-     * members, passes in which each member reads the others' values of the previous
-     * pass, until nothing changes or {@link #MAX_CYCLE_PASSES}. The result depends only
-     * on the inputs, never on earlier aggregates.
-     */
-    private void cycle(List<String> component) {
-      List<String> members = new ArrayList<>(new TreeSet<>(component));
-      for (String m : members) {
-        fresh.put(m, null);
-      }
-      int passes = Math.min(members.size() + 1, MAX_CYCLE_PASSES);
-      for (int i = 0; i < passes; i++) {
-        Map<String, JsonNode> next = new LinkedHashMap<>();
-        for (String m : members) {
-          next.put(m, compute(m));
-        }
-        boolean stable = true;
-        for (String m : members) {
-          if (!Objects.equals(next.get(m), fresh.get(m))) {
-            stable = false;
-          }
-          fresh.put(m, next.get(m));
-        }
-        if (stable) {
-          break;
-        }
-      }
-    }
-
-    private JsonNode compute(String path) {
-      PathState ps = state(path);
-      if (!ps.aggregated()) {
-        return null;
-      }
-      return AggregateRules.aggregate(ps.path, ps.instances(), this);
-    }
-
-    /** Records the stanzas from the document's aggregate to the new one; true when they differ. */
-    private boolean diff(String path, JsonNode now) {
-      JsonNode before = previous == null ? null : previous.get(path);
-      Path at = SERVICES.child(path);
-      if (before == null && now == null) {
-        return false;
-      }
-      if (before == null) {
-        stanzas.add(Stanza.set(at, now));
-        return true;
-      }
-      if (now == null) {
-        stanzas.add(Stanza.delete(at));
-        return true;
-      }
-      if (!before.isObject()) {
-        stanzas.add(Stanza.set(at, now));
-        return true;
-      }
-      boolean differ = false;
-      for (Iterator<String> it = before.fieldNames(); it.hasNext(); ) {
-        String k = it.next();
-        if (!now.has(k)) {
-          stanzas.add(Stanza.delete(at.child(k)));
-          differ = true;
-        }
-      }
-      for (Iterator<Map.Entry<String, JsonNode>> it = now.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
-        JsonNode b = before.get(e.getKey());
-        if (b == null || !b.equals(NUMERIC_EQUALITY, e.getValue())) {
-          stanzas.add(Stanza.set(at.child(e.getKey()), e.getValue()));
-          differ = true;
-        }
-      }
-      return differ;
-    }
-
-    /** Every aggregate of this round's view, in the order of first config entry. */
-    ObjectNode all() {
-      ObjectNode out = Json.NODES.objectNode();
-      for (String n : view.counting()) {
-        ObjectNode config = ClusterView.section(view.node(n), "config");
-        if (config == null) {
-          continue;
-        }
-        for (Iterator<String> it = config.fieldNames(); it.hasNext(); ) {
-          String p = it.next();
-          if (!out.has(p)) {
-            JsonNode a = fresh.containsKey(p) ? fresh.get(p) : compute(p);
-            if (a != null) {
-              out.set(p, a);
-            }
-          }
-        }
-      }
-      return out;
-    }
-
-    private PathState state(String path) {
-      PathState ps = pathStates.get(path);
-      if (ps == null) {
-        ps = new PathState(path, view);
-        pathStates.put(path, ps);
-      }
-      return ps;
-    }
-
-    @Override
-    public JsonNode aggregateOf(String path) {
-      if (fresh.containsKey(path)) {
-        return fresh.get(path);
-      }
-      return previous == null ? null : previous.get(path);
-    }
-
-    @Override
-    public int slicesUp(ObjectPath scaler) {
-      SliceKey key = scaler.scalerKey();
-      Set<String> slices = key == null ? null : slicesByKey.get(key);
-      if (slices == null) {
-        return 0;
-      }
-      int up = 0;
-      for (String s : slices) {
-        PathState ps = state(s);
-        if (!ps.aggregated()) {
-          continue;
-        }
-        for (ObjectNode i : ps.instances().counted()) {
-          if (AggregateRules.sliceInstanceUp(i)) {
-            up++;
-          }
-        }
-      }
-      return up;
-    }
-  }
-
-  /**
-   * What the rules read of one path, kept between calls: whether it gets an aggregate,
-   * and its status entries by counting node, each reduced to the keys the rules read
-   * ({@link AggregateRules#inputs}). Reading these costs no walk over the document; a
-   * change to one node's entry refreshes that node's slot only.
-   */
-  private static final class PathState {
-
-    final ObjectPath path;
-    private final ClusterView view;
-    /** By position in the view's counting nodes: the entry, or null. */
-    private final Instances.Entry[] slots;
-    private Boolean aggregated;
-    private Instances instances;
-
-    PathState(String path, ClusterView view) {
-      this.path = ObjectPath.parse(path);
-      this.view = view;
-      List<String> counting = view.counting();
-      this.slots = new Instances.Entry[counting.size()];
-      for (int i = 0; i < slots.length; i++) {
-        slots[i] = entry(view, counting.get(i), path);
-      }
-    }
-
-    private static Instances.Entry entry(ClusterView view, String node, String path) {
-      ObjectNode status = view.status(node);
-      JsonNode e = status == null ? null : status.get(path);
-      if (e == null || !e.isObject()) {
-        return null;
-      }
-      return new Instances.Entry(node, AggregateRules.inputs((ObjectNode) e),
-          AggregateRules.truthy(e.get("updated")));
-    }
-
-    /**
-     * Reads a node's entry again, after a change to it (or to its config entry).
-     *
-     * @return false when what the rules read of the path is the same as before (the
-     *         change was to a value set again as it was): its aggregate cannot have changed
-     */
-    boolean refresh(String node, boolean config) {
-      if (config) {
-        aggregated = null;
-        return true;
-      }
-      int i = view.position(node);
-      Instances.Entry before = slots[i];
-      Instances.Entry now = entry(view, node, path.path());
-      slots[i] = now;
-      if (before == null ? now == null
-          : now != null && before.counted() == now.counted() && before.status().equals(now.status())) {
-        return false;
-      }
-      instances = null;
-      return true;
-    }
-
-    boolean aggregated() {
-      if (aggregated == null) {
-        aggregated = view.aggregated(path.path());
-      }
-      return aggregated;
-    }
-
-    Instances instances() {
-      if (instances == null) {
-        List<Instances.Entry> entries = new ArrayList<>(slots.length);
-        for (Instances.Entry e : slots) {
-          if (e != null) {
-            entries.add(e);
-          }
-        }
-        instances = entries.isEmpty() ? Instances.NONE : new Instances(entries);
-      }
-      return instances;
-    }
-  }
 }

@@ -10,8 +10,9 @@ final class ClientOptions {
   /** The gateway's address when neither {@code --server} nor {@code $SVCGATE_SERVER} says. */
   static final String DEFAULT_SERVER = "http://127.0.0.1:1215";
 
-  @Option(names = "--server", paramLabel = "URL", defaultValue = "${env:SVCGATE_SERVER}",
-      description = {"the gateway's URL (default: $SVCGATE_SERVER,", "else " + DEFAULT_SERVER + ")"})
+  @Option(names = "--server", paramLabel = "URL[,URL…]", defaultValue = "${env:SVCGATE_SERVER}",
+      description = {"the gateway's URL, or a comma list of gateways to fail over between, in order",
+          "(default: $SVCGATE_SERVER, else " + DEFAULT_SERVER + ")"})
   String server;
 
   @Option(names = "--token", paramLabel = "T", defaultValue = "${env:SVCGATE_TOKEN}",
@@ -23,7 +24,11 @@ final class ClientOptions {
           "--token and $SVCGATE_TOKEN win over it"})
   String tokenFile;
 
-  /** A client of the chosen gateway. @throws CliException (exit 2) for a bad URL or an unreadable token file */
+  /**
+   * A client of the chosen gateways.
+   *
+   * @throws CliException (exit 2) for a bad, empty or repeated URL in the list or an unreadable token file
+   */
   GatewayClient client() {
     return GatewayClient.of(server == null || server.isBlank() ? DEFAULT_SERVER : server, token());
   }

@@ -80,7 +80,8 @@ public final class DistFiles {
     item(m, "3", "the gateway is unreachable, refuses or is not ready; serve cannot start");
     item(m, "127", "not installed: the launcher found no svcgate.jar or no Java runtime");
     m.append(".SH ENVIRONMENT\n");
-    item(m, "SVCGATE_SERVER", "the gateway's URL for the client commands (default http://127.0.0.1:1215)");
+    item(m, "SVCGATE_SERVER", "the gateway's URL for the client commands, or a comma list of gateways to fail over "
+        + "between (default http://127.0.0.1:1215)");
     item(m, "SVCGATE_TOKEN, SVCGATE_TOKEN_FILE", "the bearer token of the client commands, or a file holding it");
     item(m, "SVCGATE_*", "every configuration key of serve, e.g. SVCGATE_HTTP_PORT for http.port; secrets also as SVCGATE_*_FILE");
     item(m, "SVCGATE_LOG_LEVEL", "the log level of serve (default INFO)");

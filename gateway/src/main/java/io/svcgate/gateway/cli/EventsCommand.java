@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.svcgate.state.Json;
 import io.svcgate.state.filter.Condition;
 import io.svcgate.state.filter.Durations;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -37,6 +39,15 @@ import picocli.CommandLine.Spec;
  * the gateway no longer has those events ("gone") it says so on stderr and goes
  * on from the oldest event kept. It ends with exit 0 on Ctrl-C, after
  * {@code --limit} events or after {@code --duration}.
+ *
+ * <p>With several members in {@code --server} (docs/cli.md, "Several gateways"), a
+ * connection failure, a 503 or a dropped stream moves to the next member at once,
+ * with the same cursor and epoch; the one-second pause comes only after every
+ * member failed in turn. Before the first stream opened, the rounds of
+ * {@link GatewayClient} apply: exit 3 when no member answered, at most
+ * {@value GatewayClient#MAX_ROUNDS} rounds when some answered 503. A member that
+ * holds another history (an unknown epoch from a member other than the one the
+ * epoch came from: two independent gateways) is followed from its latest event.
  */
 @Command(name = "events", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Follow the gateway's live event stream until interrupted (Ctrl-C), "
@@ -94,6 +105,17 @@ final class EventsCommand implements Callable<Integer> {
   /** The last id seen: the next connection asks for the events after it; -1 before the first full. */
   private long cursor = -1;
   private String epoch;
+  /** The member the epoch came from. */
+  private URI epochFrom;
+  /** Members that failed in a row since the last stream opened. */
+  private int failedInRow;
+  /** Rounds over all members done before the first stream opened. */
+  private int rounds;
+  /** Whether a member answered 503 in this round, and the largest Retry-After (ms, -1 none). */
+  private boolean round503;
+  private long roundRetryAfterMs = -1;
+  /** What each member said in this round, for the message when none is left before the first stream. */
+  private final List<String> roundFailures = new ArrayList<>();
   private boolean connected;
   private String outage;
   private long printed;
@@ -110,8 +132,22 @@ final class EventsCommand implements Callable<Integer> {
   private record Ended(int conn, Throwable failure) {
   }
 
-  /** Why a connection ended: null reason when already said; delay before the next one. */
-  private record Drop(String reason, long delayMs) {
+  /**
+   * Why a connection ended: null reason when already said. {@code failover}: the
+   * member failed (connection, 503, a dropped stream), the next one is asked;
+   * otherwise the same member is asked again at once. {@code retryAfterMs} is the
+   * 503's {@code Retry-After} (-1 when none); {@code fatal} what to exit with when
+   * no stream ever opened and no member is left to try.
+   */
+  private record Drop(String reason, boolean failover, boolean unavailable, long retryAfterMs, CliException fatal) {
+
+    static Drop again() {
+      return new Drop(null, false, false, -1, null);
+    }
+
+    static Drop failed(String reason) {
+      return new Drop(reason, true, false, -1, null);
+    }
   }
 
   @Override
@@ -179,14 +215,42 @@ final class EventsCommand implements Callable<Integer> {
       if (d == null) {
         return 0;
       }
-      if (d.reason() != null && outage == null) {
+      if (!d.failover()) {
+        continue;
+      }
+      URI from = gateway.base();
+      failedInRow++;
+      roundFailures.add(from + ": " + (d.reason() == null ? "failed" : d.reason()));
+      round503 |= d.unavailable();
+      roundRetryAfterMs = Math.max(roundRetryAfterMs, d.retryAfterMs());
+      boolean roundDone = failedInRow % gateway.size() == 0;
+      if (!connected && roundDone) {
+        rounds++;
+        if (!round503 || rounds >= GatewayClient.MAX_ROUNDS) {
+          if (gateway.size() == 1 && d.fatal() != null) {
+            throw d.fatal();
+          }
+          throw CliException.unreachable("no gateway of --server answered: " + String.join("; ", roundFailures));
+        }
+      }
+      gateway.next();
+      if (outage == null && (connected || gateway.size() > 1)) {
         outage = d.reason();
-        err.println(Main.program() + ": " + d.reason() + "; reconnecting every " + RETRY_MS / 1000 + " s"
-            + (cursor >= 0 ? " to resume after id " + cursor : ""));
+        err.println(Main.program() + ": " + d.reason() + (gateway.size() == 1
+            ? "; reconnecting every " + RETRY_MS / 1000 + " s"
+            : " (" + from + "); failing over to " + gateway.base())
+            + (cursor >= 0 ? (gateway.size() == 1 ? " to resume after id " : ", resuming after id ") + cursor : ""));
         err.flush();
       }
-      if (d.delayMs() > 0 && pause(d.delayMs())) {
-        return 0;
+      if (roundDone) {
+        long wait = round503 && roundRetryAfterMs >= 0
+            ? Math.min(GatewayClient.MAX_RETRY_AFTER_MS, Math.max(RETRY_MS, roundRetryAfterMs)) : RETRY_MS;
+        roundFailures.clear();
+        round503 = false;
+        roundRetryAfterMs = -1;
+        if (pause(wait)) {
+          return 0;
+        }
       }
     }
   }
@@ -203,6 +267,7 @@ final class EventsCommand implements Callable<Integer> {
     }
     cursor = j.get("last_id").longValue();
     epoch = j.path("epoch").isTextual() ? j.get("epoch").textValue() : null;
+    epochFrom = gateway.base();
   }
 
   private void open() {
@@ -245,6 +310,7 @@ final class EventsCommand implements Callable<Integer> {
   private Drop consume() throws InterruptedException {
     int conn = connection;
     boolean open = false;
+    HttpHeaders headers = null;
     long heard = System.nanoTime();
     while (true) {
       long now = System.nanoTime();
@@ -254,7 +320,7 @@ final class EventsCommand implements Callable<Integer> {
       long wait = TimeUnit.MILLISECONDS.toNanos(IDLE_MS) - (now - heard);
       if (wait <= 0) {
         cancel();
-        return new Drop("no news from the gateway for " + IDLE_MS / 1000 + " s", RETRY_MS);
+        return Drop.failed("no news from the gateway for " + IDLE_MS / 1000 + " s");
       }
       if (bounded) {
         wait = Math.min(wait, deadline - now);
@@ -268,19 +334,29 @@ final class EventsCommand implements Callable<Integer> {
       }
       heard = System.nanoTime();
       if (item instanceof Opened o && o.conn() == conn) {
+        headers = o.headers();
         if (o.status() == 200) {
           open = true;
+          boolean again = connected;
           connected = true;
-          epoch = o.headers().firstValue("X-Svcgate-Epoch").orElse(epoch);
+          failedInRow = 0;
+          roundFailures.clear();
+          round503 = false;
+          roundRetryAfterMs = -1;
+          String e = o.headers().firstValue("X-Svcgate-Epoch").orElse(null);
+          if (e != null) {
+            epoch = e;
+            epochFrom = gateway.base();
+          }
           if (outage != null) {
             outage = null;
-            err.println(Main.program() + ": reconnected to " + gateway.base()
+            err.println(Main.program() + ": " + (again ? "reconnected" : "connected") + " to " + gateway.base()
                 + (cursor >= 0 ? ", resuming after id " + cursor : ""));
             err.flush();
           }
         }
       } else if (item instanceof Refused r && r.conn() == conn) {
-        return refused(r);
+        return refused(r, headers);
       } else if (item instanceof LineSink.Line l && l.conn() == conn) {
         sink.request(1);
         Drop d = line(l.text());
@@ -292,32 +368,49 @@ final class EventsCommand implements Callable<Integer> {
           return null;
         }
       } else if (item instanceof Ended e && e.conn() == conn) {
-        if (!open && !connected) {
-          throw gateway.unreachable(e.failure(), null);
+        if (!open) {
+          String why = e.failure() == null ? "no answer" : GatewayClient.why(e.failure(), null);
+          return new Drop(connected ? "lost the stream from " + gateway.base() + " (" + why + ")" : why, true, false, -1,
+              gateway.unreachable(e.failure() == null ? new EOFException("no answer") : e.failure(), null));
         }
-        return new Drop(e.failure() == null ? "the gateway closed the stream"
-            : "lost the stream from " + gateway.base() + " (" + GatewayClient.why(e.failure(), null) + ")", RETRY_MS);
+        return Drop.failed(e.failure() == null ? "the gateway closed the stream"
+            : "lost the stream from " + gateway.base() + " (" + GatewayClient.why(e.failure(), null) + ")");
       }
     }
   }
 
-  private Drop refused(Refused r) {
+  private Drop refused(Refused r, HttpHeaders headers) {
     if (r.status() == 410) {
       JsonNode g = json(r.body());
       long oldest = g.path("oldest").asLong(0);
       long last = g.path("last").asLong(Math.max(0, oldest - 1));
+      URI from = epochFrom;
       epoch = g.path("epoch").isTextual() ? g.get("epoch").textValue() : null;
+      epochFrom = gateway.base();
+      if (epoch != null && from != null && !from.equals(gateway.base())) {
+        // Another member, another history (independent gateways): its ids do not continue ours.
+        err.println(Main.program() + ": " + gateway.base() + " keeps another history than " + from + " (epoch "
+            + epoch + "), where id " + cursor + " means another event; going on after its latest event, " + last);
+        err.flush();
+        cursor = last;
+        return Drop.again();
+      }
       err.println(Main.program() + ": " + GatewayClient.errorMessage(r.status(), r.body())
           + "; going on from event " + oldest);
       err.flush();
       cursor = Math.max(0, Math.min(oldest - 1, last));
-      return new Drop(null, 0);
+      return Drop.again();
+    }
+    String error = GatewayClient.errorMessage(r.status(), r.body());
+    if (r.status() == 503) {
+      return new Drop("the gateway answered HTTP 503: " + error, true, true,
+          GatewayClient.retryAfterMs(headers == null ? null : headers.firstValue("Retry-After").orElse(null)),
+          gateway.refused(r.status(), r.body()));
     }
     if (!connected || r.status() == 401 || r.status() == 403) {
       throw gateway.refused(r.status(), r.body());
     }
-    return new Drop("the gateway answered HTTP " + r.status() + ": " + GatewayClient.errorMessage(r.status(), r.body()),
-        RETRY_MS);
+    return Drop.failed("the gateway answered HTTP " + r.status() + ": " + error);
   }
 
   /** Handles one ndjson line; returns a non-null drop when the stream ends with it. */
@@ -361,16 +454,16 @@ final class EventsCommand implements Callable<Integer> {
           + "going on from event " + oldest);
       err.flush();
       cursor = Math.max(cursor, oldest - 1);
-      return new Drop(null, 0);
+      return Drop.again();
     }
     cursor = Math.max(cursor, m.path("last").asLong(cursor));
     if (reason.equals("slow consumer")) {
       err.println(Main.program() + ": the gateway ended the stream because this client read too slowly; "
           + "resuming after id " + cursor);
       err.flush();
-      return new Drop(null, 0);
+      return Drop.again();
     }
-    return new Drop("the gateway ended the stream (" + (reason.isEmpty() ? "no reason given" : reason) + ")", RETRY_MS);
+    return Drop.failed("the gateway ended the stream (" + (reason.isEmpty() ? "no reason given" : reason) + ")");
   }
 
   private void print(String raw, JsonNode m) {

@@ -14,8 +14,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * Entry point of the {@code svcgate} and {@code om} launchers: {@code serve} runs
- * the gateway; {@code node events|wait|ls} and {@code daemon status} are clients
- * of a running gateway (docs/cli.md).
+ * the gateway; {@code node events|wait|ls}, {@code daemon status} and
+ * {@code cluster status|members} are clients of a running gateway (docs/cli.md).
  *
  * <p>Exit codes of the client commands: 0 done, 1 a wait timed out, 2 bad
  * arguments (with a short usage or the precise message), 3 the gateway is
@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "svcgate", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Event gateway for OpenSVC clusters: `serve` runs it, the other commands talk to it.",
-    subcommands = {ServeCommand.class, NodeCommand.class, DaemonCommand.class})
+    subcommands = {ServeCommand.class, NodeCommand.class, DaemonCommand.class, ClusterCommand.class})
 public final class Main implements Callable<Integer> {
 
   @Spec

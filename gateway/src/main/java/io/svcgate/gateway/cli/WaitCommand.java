@@ -21,6 +21,8 @@ import picocli.CommandLine.Spec;
  * <p>The gateway holds one request at most {@code wait.max}; the command asks
  * again with the time that remains (forever without {@code --duration}) until the
  * condition holds or the duration is spent. {@code --duration 0} checks once.
+ * With several members in {@code --server}, a connection failure or a 503 asks
+ * the next member, with the time that remains (GatewayClient).
  * Exit codes: 0 satisfied, 1 timeout ({@code timeout} on stderr), 2 bad
  * arguments, 3 gateway unreachable or refusing.
  */
@@ -72,18 +74,28 @@ final class WaitCommand implements Callable<Integer> {
     GatewayClient gateway = server.client();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (verbose) {
+      gateway.notices(err);
+    }
     long start = System.nanoTime();
     long deadline = limit == null ? 0 : start + limit.toNanos();
+    if (limit != null) {
+      gateway.until(deadline);
+    }
+    Duration bounded = limit;
     while (true) {
       long asked = System.nanoTime();
-      GatewayClient.Query q = new GatewayClient.Query().add("filter", filter);
-      Duration timeout = null;
-      if (limit != null) {
-        long left = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
-        q.add("duration", left + "ms");
-        timeout = Duration.ofMillis(left).plus(GRACE);
-      }
-      JsonNode answer = gateway.get("/api/wait", q, timeout).json();
+      // Made anew for each member asked, so that a failover asks for the time left.
+      JsonNode answer = gateway.get(() -> {
+        GatewayClient.Query q = new GatewayClient.Query().add("filter", filter);
+        Duration timeout = null;
+        if (bounded != null) {
+          long left = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+          q.add("duration", left + "ms");
+          timeout = Duration.ofMillis(left).plus(GRACE);
+        }
+        return GatewayClient.Request.get("/api/wait", q, timeout);
+      }).json();
       if (!answer.path("satisfied").isBoolean()) {
         throw CliException.unreachable("the gateway's answer to /api/wait has no 'satisfied': " + answer);
       }

@@ -33,6 +33,8 @@ public enum ConfigKey {
   HISTORY_RETENTION_INTERVAL("history.retention-interval", "10s", "how often retention runs in the background"),
   HISTORY_SNAPSHOT_EVERY("history.snapshot-every", "10000", "events between two state snapshots"),
   HISTORY_SNAPSHOT_INTERVAL("history.snapshot-interval", "30s", "longest time between two state snapshots while the state changes (0s: only by count and at stop); after a crash, the nodes changed since the last snapshot need a full"),
+  HISTORY_BLOCK_CACHE_BYTES("history.block-cache-bytes", "8388608", "RocksDB block cache of the history, bytes: reads of events older than the in-memory window (docs/operations.md, memory)"),
+  HISTORY_WRITE_BUFFER_BYTES("history.write-buffer-bytes", "8388608", "RocksDB write buffer (memtable) of the history's events, bytes; two at most, and a quarter of it for each of the two small column families (docs/operations.md, memory)"),
   HB_TIMEOUT("hb.timeout", "15s", "silence after which a node is stale"),
   STREAM_BUFFER_EVENTS("stream.buffer-events", "10000", "events queued per stream subscriber; past it the subscriber goes on from the history"),
   STREAM_BUFFER_BYTES("stream.buffer-bytes", "16777216", "bytes queued per stream subscriber; past it the subscriber goes on from the history"),

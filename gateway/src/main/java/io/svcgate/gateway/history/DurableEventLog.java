@@ -34,6 +34,37 @@ public interface DurableEventLog extends EventLog {
   }
 
   /**
+   * As {@link #append(List, List)}, also recording {@code position} (null: none) as the
+   * Raft entry these changes come from, in the same atomic write. The default takes
+   * no position (a log that keeps none).
+   *
+   * @throws UnsupportedOperationException when a position is given to a log that keeps none
+   */
+  default void append(List<Event> events, List<GenerationChange> generations, RaftPosition position) {
+    if (position != null) {
+      throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no Raft position");
+    }
+    append(events, generations);
+  }
+
+  /** The Raft position the last write recorded; empty when none was (a single gateway's history). */
+  default Optional<RaftPosition> loadRaftPosition() {
+    return Optional.empty();
+  }
+
+  /**
+   * Replaces the epoch of an empty history (no event, no Raft position) with
+   * {@code epoch}, durably: a cluster member takes the epoch its first committed entry
+   * decides, the same on every member.
+   *
+   * @throws IllegalStateException         when the history is not empty
+   * @throws UnsupportedOperationException for a log that cannot change its epoch
+   */
+  default void adoptEpoch(String epoch) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot change its epoch");
+  }
+
+  /**
    * The merged generation of every node as the last write left it (node name to
    * generation, 0 meaning it needs a full); empty for a log that keeps none.
    */

@@ -53,8 +53,8 @@ public final class History implements AutoCloseable {
     CompletableFuture<Void> future();
   }
 
-  private record Append(List<Event> events, List<GenerationChange> generations, CompletableFuture<Void> future)
-      implements Request {
+  private record Append(List<Event> events, List<GenerationChange> generations, RaftPosition position,
+                        CompletableFuture<Void> future) implements Request {
   }
 
   private record Task(Runnable action, CompletableFuture<Void> future) implements Request {
@@ -100,7 +100,8 @@ public final class History implements AutoCloseable {
    */
   public static History open(HistoryOptions options) {
     HistoryOptions copy = new HistoryOptions(options);
-    RocksEventLog store = RocksEventLog.open(copy.getDataDir(), copy.isDurable());
+    RocksEventLog store = RocksEventLog.open(copy.getDataDir(), copy.isDurable(), copy.getBlockCacheBytes(),
+        copy.getWriteBufferBytes());
     try {
       return new History(store, copy);
     } catch (RuntimeException e) {
@@ -190,6 +191,18 @@ public final class History implements AutoCloseable {
    * both or neither, and cost no write of their own when events are queued with them.
    */
   public CompletableFuture<Void> append(List<Event> events, List<GenerationChange> generations) {
+    return append(events, generations, null);
+  }
+
+  /**
+   * As {@link #append(List, List)}, recording {@code position} (the committed Raft entry
+   * these changes come from; null for none) in the same write, so the history and its
+   * {@link #raftPosition()} never disagree after a crash. With no event and no
+   * generation nothing is written, the position included: such an entry changed
+   * nothing durable, and replaying it after a restart changes nothing either.
+   */
+  public CompletableFuture<Void> append(List<Event> events, List<GenerationChange> generations,
+                                        RaftPosition position) {
     long expected = lastAppendedId + 1;
     for (Event e : events) {
       if (e.id() != expected) {
@@ -213,7 +226,7 @@ public final class History implements AutoCloseable {
     }
     queuedEvents.addAndGet(n);
     lastAppendedId = expected - 1;
-    Append append = new Append(List.copyOf(events), List.copyOf(generations), new CompletableFuture<>());
+    Append append = new Append(List.copyOf(events), List.copyOf(generations), position, new CompletableFuture<>());
     enqueue(append);
     return append.future;
   }
@@ -223,7 +236,7 @@ public final class History implements AutoCloseable {
     if (closing) {
       return CompletableFuture.failedFuture(closed());
     }
-    Append barrier = new Append(List.of(), List.of(), new CompletableFuture<>());
+    Append barrier = new Append(List.of(), List.of(), null, new CompletableFuture<>());
     enqueue(barrier);
     return barrier.future;
   }
@@ -419,6 +432,31 @@ public final class History implements AutoCloseable {
     return store.loadGenerations();
   }
 
+  /**
+   * The Raft entry the last durable write came from (cluster mode), read at open and
+   * moved by each write; empty for a single gateway's history. A member reports it to
+   * Raft as its last applied entry, so only the entries after it are applied again.
+   */
+  public Optional<RaftPosition> raftPosition() {
+    return store.loadRaftPosition();
+  }
+
+  /**
+   * Replaces the epoch of an empty history (no event, no Raft position) with
+   * {@code epoch}, durably, after everything queued before (on the writer thread).
+   *
+   * @return completes once written; fails with {@link IllegalStateException} when the
+   *         history is not empty, or {@link HistoryStoreException}
+   */
+  public CompletableFuture<Void> adoptEpoch(String epoch) {
+    if (closing) {
+      return CompletableFuture.failedFuture(closed());
+    }
+    Task task = new Task(() -> store.adoptEpoch(epoch), new CompletableFuture<>());
+    enqueue(task);
+    return task.future;
+  }
+
   /** The id of the latest stored snapshot; 0 when none. */
   public long snapshotId() {
     return store.snapshotId();
@@ -479,6 +517,7 @@ public final class History implements AutoCloseable {
     List<Append> batch = new ArrayList<>();
     List<Event> events = new ArrayList<>();
     List<GenerationChange> generations = new ArrayList<>();
+    RaftPosition[] position = new RaftPosition[1];
     while (true) {
       Request request = queue.poll();
       if (request == null) {
@@ -501,6 +540,7 @@ public final class History implements AutoCloseable {
       batch.add(first);
       events.addAll(first.events);
       generations.addAll(first.generations);
+      position[0] = first.position;
       Request next;
       // generations ride along (one per message at most, bounded by the state's pending limit)
       while (events.size() < options.getMaxBatchEvents() && (next = queue.peek()) instanceof Append) {
@@ -509,19 +549,28 @@ public final class History implements AutoCloseable {
         batch.add(a);
         events.addAll(a.events);
         generations.addAll(a.generations);
+        if (a.position != null) {
+          position[0] = a.position;
+        }
       }
-      write(batch, events, generations);
+      write(batch, events, generations, position[0]);
+      position[0] = null;
       batch.clear();
       events.clear();
       generations.clear();
     }
   }
 
-  private void write(List<Append> batch, List<Event> events, List<GenerationChange> generations) {
+  private void write(List<Append> batch, List<Event> events, List<GenerationChange> generations,
+                     RaftPosition position) {
     Throwable failed = failure;
     if (failed == null && !(events.isEmpty() && generations.isEmpty())) {
       try {
-        store.append(events, generations);
+        if (position == null) {
+          store.append(events, generations);
+        } else {
+          store.append(events, generations, position);
+        }
       } catch (Throwable t) {
         failed = t;
         failure = t;

@@ -22,6 +22,14 @@ public final class HistoryOptions {
   public static final int DEFAULT_MAX_QUEUED_EVENTS = 65_536;
   /** Default bound on the events written in one batch. */
   public static final int DEFAULT_MAX_BATCH_EVENTS = 4_096;
+  /** Default size of RocksDB's block cache: 8 MiB (reads older than the in-memory window). */
+  public static final long DEFAULT_BLOCK_CACHE_BYTES = 8L << 20;
+  /** Default size of the events' write buffer (memtable): 8 MiB, two at most. */
+  public static final long DEFAULT_WRITE_BUFFER_BYTES = 8L << 20;
+  /** Smallest write buffer accepted: 64 KiB. */
+  public static final long MIN_WRITE_BUFFER_BYTES = 64L << 10;
+  /** Largest block cache or write buffer accepted: 64 GiB. */
+  public static final long MAX_STORE_BYTES = 64L << 30;
   /** Default period of the background retention. */
   public static final Duration DEFAULT_RETENTION_INTERVAL = Duration.ofSeconds(10);
 
@@ -33,6 +41,8 @@ public final class HistoryOptions {
   private int maxQueuedEvents = DEFAULT_MAX_QUEUED_EVENTS;
   private int maxBatchEvents = DEFAULT_MAX_BATCH_EVENTS;
   private Duration retentionInterval = DEFAULT_RETENTION_INTERVAL;
+  private long blockCacheBytes = DEFAULT_BLOCK_CACHE_BYTES;
+  private long writeBufferBytes = DEFAULT_WRITE_BUFFER_BYTES;
 
   public HistoryOptions() {
   }
@@ -46,6 +56,8 @@ public final class HistoryOptions {
     this.maxQueuedEvents = other.maxQueuedEvents;
     this.maxBatchEvents = other.maxBatchEvents;
     this.retentionInterval = other.retentionInterval;
+    this.blockCacheBytes = other.blockCacheBytes;
+    this.writeBufferBytes = other.writeBufferBytes;
   }
 
   /** The data directory; the history lives in {@code <dir>/history}, the lock is {@code <dir>/LOCK}. */
@@ -148,6 +160,37 @@ public final class HistoryOptions {
       throw new IllegalArgumentException("history retention interval must not be negative, got " + retentionInterval);
     }
     this.retentionInterval = retentionInterval;
+    return this;
+  }
+
+  /** RocksDB's block cache, bytes (default 8 MiB); 0 for none (every read of an older event goes to the files). */
+  public long getBlockCacheBytes() {
+    return blockCacheBytes;
+  }
+
+  public HistoryOptions setBlockCacheBytes(long blockCacheBytes) {
+    if (blockCacheBytes < 0 || blockCacheBytes > MAX_STORE_BYTES) {
+      throw new IllegalArgumentException("history block cache (history.block-cache-bytes) must be between 0 and " + MAX_STORE_BYTES
+          + " bytes, got " + blockCacheBytes);
+    }
+    this.blockCacheBytes = blockCacheBytes;
+    return this;
+  }
+
+  /**
+   * The write buffer (memtable) of the events, bytes (default 8 MiB): two at most,
+   * and a quarter of it (at least 64 KiB) for each of the two small column families.
+   */
+  public long getWriteBufferBytes() {
+    return writeBufferBytes;
+  }
+
+  public HistoryOptions setWriteBufferBytes(long writeBufferBytes) {
+    if (writeBufferBytes < MIN_WRITE_BUFFER_BYTES || writeBufferBytes > MAX_STORE_BYTES) {
+      throw new IllegalArgumentException("history write buffer (history.write-buffer-bytes) must be between " + MIN_WRITE_BUFFER_BYTES + " and "
+          + MAX_STORE_BYTES + " bytes, got " + writeBufferBytes);
+    }
+    this.writeBufferBytes = writeBufferBytes;
     return this;
   }
 }

@@ -76,6 +76,8 @@ public final class RocksEventLog implements DurableEventLog {
   static final byte[] META_SNAPSHOT = bytes("snapshot");
   /** Prefix of the meta keys holding each node's merged generation: {@code gen/<nodename>}. */
   static final byte[] META_GEN_PREFIX = bytes("gen/");
+  /** The Raft entry the last write came from (cluster mode): 16 bytes, term then index. */
+  static final byte[] META_RAFT = bytes("raft");
   static final String FORMAT = "1";
   private static final byte[] ID_PREFIX = bytes("{\"id\":");
 
@@ -92,7 +94,8 @@ public final class RocksEventLog implements DurableEventLog {
   private final WriteOptions writeOptions;
   private final WriteOptions syncWriteOptions;
   private final boolean durable;
-  private final String epoch;
+  private volatile String epoch;
+  private volatile RaftPosition raftPosition;
   private final ReentrantReadWriteLock useLock = new ReentrantReadWriteLock();
   private final ReentrantLock retainLock = new ReentrantLock();
   private volatile long lastId;
@@ -125,22 +128,36 @@ public final class RocksEventLog implements DurableEventLog {
    * @throws HistoryStoreException       on any other failure to open
    */
   public static RocksEventLog open(Path dataDir, boolean durable) {
+    return open(dataDir, durable, HistoryOptions.DEFAULT_BLOCK_CACHE_BYTES, HistoryOptions.DEFAULT_WRITE_BUFFER_BYTES);
+  }
+
+  /**
+   * As {@link #open(Path, boolean)}, with RocksDB's memory sized: {@code blockCacheBytes}
+   * of block cache (0: none), {@code writeBufferBytes} per write buffer of the events
+   * (two at most), a quarter of it (at least 64 KiB) for each of the small column families.
+   */
+  public static RocksEventLog open(Path dataDir, boolean durable, long blockCacheBytes, long writeBufferBytes) {
     DataDirectoryLock lock = DataDirectoryLock.acquire(dataDir);
     List<AutoCloseable> resources = new ArrayList<>();
     try {
       Path storeDir = dataDir.resolve(STORE_DIR);
       boolean fresh = isFresh(storeDir);
-      LRUCache cache = track(resources, new LRUCache(16L << 20));
-      BlockBasedTableConfig table = new BlockBasedTableConfig().setBlockCache(cache).setBlockSize(16 << 10);
+      BlockBasedTableConfig table = new BlockBasedTableConfig().setBlockSize(16 << 10);
+      if (blockCacheBytes > 0) {
+        table.setBlockCache(track(resources, new LRUCache(blockCacheBytes)));
+      } else {
+        table.setNoBlockCache(true);
+      }
+      long smallBuffer = Math.max(64L << 10, writeBufferBytes / 4);
       ColumnFamilyOptions eventsOptions = track(resources, new ColumnFamilyOptions()
           .setTableFormatConfig(table)
           .setCompressionType(CompressionType.LZ4_COMPRESSION)
-          .setWriteBufferSize(16L << 20)
+          .setWriteBufferSize(writeBufferBytes)
           .setMaxWriteBufferNumber(2));
       ColumnFamilyOptions metaOptions = track(resources, new ColumnFamilyOptions()
           .setTableFormatConfig(table)
           .setCompressionType(CompressionType.LZ4_COMPRESSION)
-          .setWriteBufferSize(4L << 20)
+          .setWriteBufferSize(smallBuffer)
           .setMaxWriteBufferNumber(2));
       DBOptions dbOptions = track(resources, new DBOptions()
           .setCreateIfMissing(fresh)
@@ -286,9 +303,23 @@ public final class RocksEventLog implements DurableEventLog {
         }
         snapshotId = id;
       }
+      byte[] raft = db.get(meta, META_RAFT);
+      if (raft != null) {
+        if (raft.length != 16) {
+          throw corrupted("its Raft position is " + raft.length + " bytes long");
+        }
+        ByteBuffer b = ByteBuffer.wrap(raft);
+        long term = b.getLong();
+        long index = b.getLong();
+        if (term < 0 || index < 0) {
+          throw corrupted("its Raft position (" + term + ", " + index + ") is negative");
+        }
+        raftPosition = new RaftPosition(term, index);
+      }
       String stored = string(epochBytes);
-      log.info("history {}: epoch {}, recovered {} events{}, state snapshot at {}, in {} ms", dataDir, stored,
+      log.info("history {}: epoch {}, recovered {} events{}, state snapshot at {}{}, in {} ms", dataDir, stored,
           scan.count, scan.count == 0 ? "" : " (ids " + oldestId + ".." + lastId + ")", snapshotId,
+          raftPosition == null ? "" : ", Raft position " + raftPosition,
           (System.nanoTime() - start) / 1_000_000);
       return stored;
     } catch (RocksDBException e) {
@@ -424,8 +455,25 @@ public final class RocksEventLog implements DurableEventLog {
    */
   @Override
   public void append(List<Event> events, List<GenerationChange> generations) {
+    append(events, generations, null);
+  }
+
+  /**
+   * As {@link #append(List, List)}, with the Raft entry the changes come from
+   * ({@code position}, null for none) in the same batch: a crash keeps the three or
+   * none. A position alone (no event, no generation) is not written.
+   *
+   * @throws IllegalArgumentException when the ids do not continue {@link #lastId()}, or
+   *                                  {@code position} is behind the recorded one
+   */
+  @Override
+  public void append(List<Event> events, List<GenerationChange> generations, RaftPosition position) {
     if (events.isEmpty() && generations.isEmpty()) {
       return;
+    }
+    RaftPosition recorded = raftPosition;
+    if (position != null && recorded != null && position.index() < recorded.index()) {
+      throw new IllegalArgumentException("Raft position " + position + " is behind the recorded " + recorded);
     }
     long expected = lastId + 1;
     for (Event e : events) {
@@ -449,6 +497,9 @@ public final class RocksEventLog implements DurableEventLog {
             batch.put(meta, genKey(g.nodename()), key(g.merged()));
           }
         }
+        if (position != null) {
+          batch.put(meta, META_RAFT, raftValue(position));
+        }
         db.write(writeOptions, batch);
       } catch (RocksDBException e) {
         throw new HistoryStoreException((events.isEmpty() ? "cannot write node generations"
@@ -456,9 +507,42 @@ public final class RocksEventLog implements DurableEventLog {
             + storeDir() + ": " + e.getMessage(), e);
       }
       lastId = expected - 1;
+      if (position != null) {
+        raftPosition = position;
+      }
     } finally {
       useLock.readLock().unlock();
     }
+  }
+
+  @Override
+  public Optional<RaftPosition> loadRaftPosition() {
+    return Optional.ofNullable(raftPosition);
+  }
+
+  @Override
+  public void adoptEpoch(String epoch) {
+    if (epoch == null || epoch.isBlank()) {
+      throw new IllegalArgumentException("epoch must not be blank");
+    }
+    useLock.readLock().lock();
+    try {
+      ensureOpen();
+      if (lastId != 0 || raftPosition != null) {
+        throw new IllegalStateException("history " + storeDir() + " is not empty: it keeps epoch " + this.epoch);
+      }
+      db.put(meta, syncWriteOptions, META_EPOCH, bytes(epoch));
+      this.epoch = epoch;
+      log.info("history {}: epoch {} (decided by the cluster)", dataDir, epoch);
+    } catch (RocksDBException e) {
+      throw storeError(storeDir(), "cannot write the epoch to", e);
+    } finally {
+      useLock.readLock().unlock();
+    }
+  }
+
+  static byte[] raftValue(RaftPosition p) {
+    return ByteBuffer.allocate(16).putLong(p.term()).putLong(p.index()).array();
   }
 
   /**

@@ -70,7 +70,7 @@ final class BrowserGuard implements SecurityPolicyHandler {
         .putHeader(HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSED_HEADERS);
     if (rc.request().method() == HttpMethod.OPTIONS
         && rc.request().getHeader(HttpHeaders.ACCESS_CONTROL_REQUEST_METHOD) != null) {
-      resp.setStatusCode(204).putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_METHODS, "GET, POST, DELETE")
+      resp.setStatusCode(204).putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_METHODS, "GET, POST, PUT, DELETE")
           .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_HEADERS, ALLOWED_HEADERS)
           .putHeader(HttpHeaders.ACCESS_CONTROL_MAX_AGE, "600").end();
       return;

@@ -1,5 +1,6 @@
 package io.svcgate.gateway.http;
 
+import io.svcgate.gateway.cluster.ClusterStatus;
 import io.svcgate.gateway.ingest.HeartbeatIntake;
 import io.svcgate.gateway.metrics.GatewayMetrics;
 import io.svcgate.state.history.EventLog;
@@ -12,6 +13,7 @@ import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -20,7 +22,7 @@ import java.util.function.Supplier;
  * The HTTP API (docs/api.md): the server and the router, which only wires one
  * handler per concern: {@link AccessHandler} in front of every route,
  * {@link StatusHandler}, {@link HistoryHandler}, {@link StreamHandler},
- * {@link WaitHandler}, {@link IngestHandler}, {@link AdminHandler}, and
+ * {@link WaitHandler}, {@link IngestHandler}, {@link AdminHandler}, {@link ClusterHandler}, and
  * {@link Errors} behind them. May be deployed with several instances; each owns
  * its {@link EventFeed} and its streams. State reads and writes go to the state
  * verticle over the event bus; history pages are read on a worker.
@@ -44,6 +46,7 @@ public final class HttpVerticle extends VerticleBase {
   private final GatewayMetrics metrics;
   private final BooleanSupplier ready;
   private final Supplier<String> scrape;
+  private final Supplier<Optional<ClusterStatus>> cluster;
   private final FrameCache frames = new FrameCache();
   private EventFeed feed;
   private HttpServer server;
@@ -52,11 +55,21 @@ public final class HttpVerticle extends VerticleBase {
 
   public HttpVerticle(HttpOptions options, EventLog log, GatewayMetrics metrics, BooleanSupplier ready,
                       Supplier<String> scrape) {
+    this(options, log, metrics, ready, scrape, Optional::empty);
+  }
+
+  /**
+   * @param cluster this member's view of its Raft group, read at each request; empty
+   *                for a single gateway ({@code /api/cluster} then answers 404)
+   */
+  public HttpVerticle(HttpOptions options, EventLog log, GatewayMetrics metrics, BooleanSupplier ready,
+                      Supplier<String> scrape, Supplier<Optional<ClusterStatus>> cluster) {
     this.options = options;
     this.log = log;
     this.metrics = metrics;
     this.ready = ready;
     this.scrape = scrape;
+    this.cluster = cluster;
   }
 
   /** The port actually bound. */
@@ -78,12 +91,13 @@ public final class HttpVerticle extends VerticleBase {
     feed = new EventFeed(vertx, context, log);
     StateRequests state = new StateRequests(vertx);
     StatusHandler status = new StatusHandler(vertx, state, log, feed::lastId,
-        () -> ready.getAsBoolean() && !stopping, scrape);
+        () -> ready.getAsBoolean() && !stopping, scrape, cluster);
     HistoryHandler history = new HistoryHandler(vertx, log, feed::lastId);
     StreamHandler streams = new StreamHandler(vertx, options, log, feed, frames, metrics, state);
     WaitHandler waits = new WaitHandler(vertx, options, log, feed, metrics, state);
     IngestHandler ingest = new IngestHandler(new HeartbeatIntake(vertx, metrics, options.limits()));
     AdminHandler admin = new AdminHandler(state);
+    ClusterHandler members = new ClusterHandler(cluster, log);
 
     ConnectionGuard guard = new ConnectionGuard(vertx, options.idleTimeout().toMillis(),
         options.requestTimeout().toMillis(), metrics);
@@ -105,6 +119,10 @@ public final class HttpVerticle extends VerticleBase {
     router.post("/api/events").handler(JsonBodyHandler.required()).handler(body).handler(ingest::postEvent);
     router.post("/api/nodes/:nodename/ask-full").handler(JsonBodyHandler.none()).handler(admin::askFull);
     router.delete("/api/nodes/:nodename").handler(admin::forget);
+    router.get("/api/cluster").handler(members::describe);
+    router.put("/api/cluster/members").handler(JsonBodyHandler.required())
+        .handler(BodyHandler.create(false).setBodyLimit(ClusterHandler.MAX_BODY)).handler(members::setMembers)
+        .failureHandler(ClusterHandler::tooLarge);
     WebPage.mount(router);
     Errors.install(router, options.maxBody());
 

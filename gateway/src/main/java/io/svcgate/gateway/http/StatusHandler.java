@@ -3,6 +3,7 @@ package io.svcgate.gateway.http;
 import static io.svcgate.gateway.http.Errors.JSON;
 
 import io.svcgate.gateway.Addresses;
+import io.svcgate.gateway.cluster.ClusterStatus;
 import io.svcgate.gateway.state.StatusReply;
 import io.svcgate.state.history.EventLog;
 import io.vertx.core.Vertx;
@@ -12,6 +13,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -29,21 +31,36 @@ final class StatusHandler {
   private final LongSupplier lastId;
   private final BooleanSupplier up;
   private final Supplier<String> scrape;
+  private final Supplier<Optional<ClusterStatus>> cluster;
 
   StatusHandler(Vertx vertx, StateRequests state, EventLog log, LongSupplier lastId, BooleanSupplier up,
-                Supplier<String> scrape) {
+                Supplier<String> scrape, Supplier<Optional<ClusterStatus>> cluster) {
     this.vertx = vertx;
     this.state = state;
     this.log = log;
     this.lastId = lastId;
     this.up = up;
     this.scrape = scrape;
+    this.cluster = cluster;
   }
 
+  /**
+   * {@code /health}: UP once the gateway serves; a cluster member is UP only while it
+   * knows a leader and has applied what it knows committed, and says why not in
+   * {@code reason} (docs/clustering.md).
+   */
   void health(RoutingContext rc) {
     boolean up = this.up.getAsBoolean();
+    Optional<ClusterStatus> member = cluster.get();
+    Optional<String> unhealthy = member.flatMap(ClusterStatus::unhealthy);
+    if (up && unhealthy.isPresent()) {
+      up = false;
+    }
     JsonObject h = new JsonObject().put("status", up ? "UP" : "DOWN").put("last_id", lastId.getAsLong())
         .put("epoch", log.epoch()).put("version", io.svcgate.gateway.BuildInfo.current().version());
+    member.ifPresent(c -> h.put("cluster", new JsonObject().put("role", c.role().label())
+        .put("leader", c.leader().orElse(null))));
+    unhealthy.ifPresent(reason -> h.put("reason", reason));
     rc.response().setStatusCode(up ? 200 : 503).putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(h.encode());
   }
 

@@ -10,6 +10,7 @@ import io.svcgate.gateway.config.GatewayConfig;
 import io.svcgate.gateway.hooks.Hooks;
 import io.svcgate.gateway.metrics.GatewayMetrics;
 import io.svcgate.gateway.state.StatusReply;
+import io.svcgate.jmx.ClusterBean;
 import io.svcgate.jmx.EventHistoryBean;
 import io.svcgate.jmx.GatewayBean;
 import io.svcgate.jmx.HooksBean;
@@ -37,7 +38,10 @@ import org.slf4j.LoggerFactory;
  * The gateway's management face, as one verticle: registers the svcgate MBeans on the
  * platform MBeanServer (docs/jmx.md), follows {@link Addresses#EVENT_FEED} to emit JMX
  * notifications and keep the node beans in step with the nodes, opens remote JMX when
- * {@code jmx.port} is set, and binds the JVM, history and hooks meters. Stopping it
+ * {@code jmx.port} is set, and binds the JVM, history and hooks meters. A cluster
+ * member ({@link Gateway#cluster()}) also gets {@code svcgate:type=Cluster} and the
+ * {@code svcgate_cluster_*} meters, whose follower-lag series follow the group's
+ * members every {@link GatewayMetrics#CLUSTER_REFRESH}. Stopping it
  * (undeploying, or closing Vert.x) unregisters every bean it registered and closes
  * remote JMX, so gateways can start and stop in turn in one JVM.
  */
@@ -46,6 +50,8 @@ public final class ManagementVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ManagementVerticle.class);
   /** How long a JMX operation waits for the gateway (waits get their duration on top). */
   static final Duration TIMEOUT = Duration.ofSeconds(15);
+  /** How long {@code transferLeadership} waits: an election on top of the transfer. */
+  static final Duration CLUSTER_TIMEOUT = Duration.ofSeconds(30);
 
   private final Gateway gateway;
   private final MBeanRegistry registry = MBeanRegistry.platform();
@@ -53,6 +59,7 @@ public final class ManagementVerticle extends VerticleBase {
   private NodeTable nodes;
   private MessageConsumer<Event> events;
   private long timer = -1;
+  private long clusterTimer = -1;
   private volatile RemoteJmx remote;
 
   public ManagementVerticle(Gateway gateway) {
@@ -76,6 +83,10 @@ public final class ManagementVerticle extends VerticleBase {
     if (hooks != null) {
       metrics.hooks(hooks.stats());
     }
+    gateway.cluster().ifPresent(c -> {
+      metrics.bindCluster(c);
+      clusterTimer = vertx.setPeriodic(GatewayMetrics.CLUSTER_REFRESH.toMillis(), t -> metrics.refreshCluster());
+    });
     return Bus.request(vertx, Addresses.STATUS, "gateway", TIMEOUT.toMillis(), StatusReply.class).compose(r -> {
       JsonNode section = section(r);
       String nodename = section.path("nodename").asText();
@@ -93,6 +104,8 @@ public final class ManagementVerticle extends VerticleBase {
       if (hooks != null) {
         registry.register(ObjectNames.HOOKS, new HooksBean(CounterViews.hooks(hooks), TIMEOUT));
       }
+      gateway.cluster().ifPresent(c -> registry.register(ObjectNames.CLUSTER,
+          new ClusterBean(new ClusterView(c), CLUSTER_TIMEOUT)));
       events = vertx.eventBus().localConsumer(Addresses.EVENT_FEED, m -> {
         notifier.onEvent(m.body());
         nodes.onEvent(m.body());
@@ -145,6 +158,10 @@ public final class ManagementVerticle extends VerticleBase {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
       timer = -1;
+    }
+    if (clusterTimer >= 0) {
+      vertx.cancelTimer(clusterTimer);
+      clusterTimer = -1;
     }
     Future<Void> unsubscribe = events == null ? Future.succeededFuture() : events.unregister();
     events = null;

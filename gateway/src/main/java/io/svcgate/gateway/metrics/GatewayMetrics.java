@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -16,6 +18,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.svcgate.gateway.BuildInfo;
+import io.svcgate.gateway.cluster.ClusterStatus;
 import io.svcgate.gateway.hooks.HookStats;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -82,6 +85,14 @@ public final class GatewayMetrics implements AutoCloseable {
   public static final String RAW_RELAY_SLOTS = "svcgate.raw.relay.slots";
   public static final String RAW_RELAY_MESSAGES = "svcgate.raw.relay.messages";
   public static final String RAW_RELAY_CHARACTERS = "svcgate.raw.relay.characters";
+  public static final String CLUSTER_ROLE = "svcgate.cluster.role";
+  public static final String CLUSTER_TERM = "svcgate.cluster.term";
+  public static final String CLUSTER_LEADER_CHANGES = "svcgate.cluster.leader.changes";
+  public static final String CLUSTER_COMMIT_INDEX = "svcgate.cluster.commit.index";
+  public static final String CLUSTER_APPLIED_INDEX = "svcgate.cluster.applied.index";
+  public static final String CLUSTER_FOLLOWER_LAG = "svcgate.cluster.follower.lag.entries";
+  /** How often the {@code member} series of the follower lag follow the group's members. */
+  public static final Duration CLUSTER_REFRESH = Duration.ofSeconds(1);
 
   /** Histogram buckets of {@code svcgate_ingest_latency_seconds}: 100 µs to 10 s. */
   static final Duration[] INGEST_BUCKETS = {Duration.ofNanos(100_000), Duration.ofNanos(250_000),
@@ -109,6 +120,8 @@ public final class GatewayMetrics implements AutoCloseable {
   private final LongAdder rawDecryptFailures = new LongAdder();
   private final LongAdder rawRelayMessages = new LongAdder();
   private volatile RawGauges rawGauges;
+  private volatile ClusterStatus cluster;
+  private MultiGauge followerLag;
   private final AtomicLong sseSubscribers = new AtomicLong();
   private final AtomicLong ndjsonSubscribers = new AtomicLong();
   private final AtomicLong waiters = new AtomicLong();
@@ -501,6 +514,58 @@ public final class GatewayMetrics implements AutoCloseable {
 
   public long rawRelayMessages() {
     return rawRelayMessages.sum();
+  }
+
+  // --- a member of a Raft group (docs/clustering.md) ---------------------
+
+  /**
+   * Binds the {@code svcgate_cluster_*} meters to this member's view of its group
+   * (once per registry; only in cluster mode): the role (1 for the current one, 0 for
+   * the others), the term, the leader changes, the commit and applied indexes, and,
+   * on the leader, each follower's lag, whose {@code member} series follow the
+   * group's members at each {@link #refreshCluster}.
+   */
+  public synchronized void bindCluster(ClusterStatus status) {
+    boolean bound = cluster != null;
+    cluster = status;
+    if (bound) {
+      refreshCluster();
+      return;
+    }
+    for (ClusterStatus.Role role : ClusterStatus.Role.values()) {
+      Gauge.builder(CLUSTER_ROLE, this, m -> m.cluster.role() == role ? 1 : 0)
+          .description("1 for this member's Raft role, 0 for the others").tag("role", role.label()).register(registry);
+    }
+    Gauge.builder(CLUSTER_TERM, this, m -> m.cluster.term()).description("the Raft term this member is in")
+        .register(registry);
+    FunctionCounter.builder(CLUSTER_LEADER_CHANGES, this, m -> m.cluster.leaderChanges())
+        .description("leader changes this member has seen since it started").register(registry);
+    Gauge.builder(CLUSTER_COMMIT_INDEX, this, m -> m.cluster.commitIndex())
+        .description("the Raft log index committed, as this member knows it").register(registry);
+    Gauge.builder(CLUSTER_APPLIED_INDEX, this, m -> m.cluster.appliedIndex())
+        .description("the Raft log index this member has applied").register(registry);
+    followerLag = MultiGauge.builder(CLUSTER_FOLLOWER_LAG)
+        .description("on the leader: log entries each follower is behind").register(registry);
+    refreshCluster();
+  }
+
+  /** Makes the follower-lag series those of the followers the leader knows now (one per member, none elsewhere). */
+  public synchronized void refreshCluster() {
+    if (followerLag == null) {
+      return;
+    }
+    ClusterStatus c = cluster;
+    List<MultiGauge.Row<?>> rows = c.followerLag().keySet().stream()
+        .<MultiGauge.Row<?>>map(member -> MultiGauge.Row.of(Tags.of("member", member), this,
+            m -> lag(m.cluster, member)))
+        .toList();
+    followerLag.register(rows, true);
+  }
+
+  /** A follower's lag, NaN once it is no follower of this leader (until the next refresh drops its series). */
+  private static double lag(ClusterStatus c, String member) {
+    Long v = c.followerLag().get(member);
+    return v == null ? Double.NaN : v;
   }
 
   /** Unbinds what holds JVM-wide listeners (the GC notifications). */

@@ -1,13 +1,11 @@
 package io.svcgate.gateway.state;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.svcgate.gateway.Addresses;
 import io.svcgate.gateway.bus.EventCodec;
 import io.svcgate.gateway.bus.LazyJsonMap;
-import io.svcgate.gateway.bus.LocalCodec;
+import io.svcgate.gateway.cluster.Committed;
 import io.svcgate.gateway.history.History;
-import io.svcgate.gateway.history.HistoryBacklogFullException;
+import io.svcgate.gateway.history.RaftPosition;
 import io.svcgate.gateway.log.LogText;
 import io.svcgate.gateway.metrics.GatewayMetrics;
 import io.svcgate.gateway.metrics.RejectionLog;
@@ -16,33 +14,25 @@ import io.svcgate.state.ClusterState;
 import io.svcgate.state.Event;
 import io.svcgate.state.HeartbeatMessage;
 import io.svcgate.state.InvalidMessageException;
-import io.svcgate.state.Json;
 import io.svcgate.state.NodeInfo;
 import io.svcgate.state.Path;
-import io.svcgate.state.filter.Condition;
 import io.svcgate.state.filter.Durations;
 import io.svcgate.state.filter.FilterBudget;
-import io.svcgate.state.filter.FilterBudgetException;
-import io.svcgate.state.filter.FilterSyntaxException;
-import io.svcgate.state.filter.Match;
-import io.svcgate.state.filter.PathExpression;
-import io.svcgate.state.filter.WaitIndex;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,13 +52,8 @@ public final class StateVerticle extends VerticleBase {
   private final History history;
   private final GatewayMetrics metrics;
   private ClusterState state;
-  private WaitIndex<PendingWait> waitIndex;
-  private final Map<String, PendingWait> waitsById = new HashMap<>();
-  private final Set<PendingWait> allWaits = new HashSet<>();
+  private Waits waits;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
-  /** Waits to re-evaluate after changes touched them, oldest first (each at most once). */
-  private final ArrayDeque<PendingWait> rechecks = new ArrayDeque<>();
-  private boolean recheckScheduled;
   private long livenessTimer = -1;
   private long snapshotTimer = -1;
   private int pendingDurable;
@@ -77,12 +62,41 @@ public final class StateVerticle extends VerticleBase {
   /** Why the state is ahead of the history (an append failed after its changes were applied); null while all is well. */
   private Throwable unrecorded;
   private volatile boolean ready;
+  /** Cluster mode: builds the empty state of a fresh history once its first entry decided the epoch. */
+  private final FreshState fresh;
+  /** Cluster mode: committed entries received and not applied yet, in log order (see {@link #drainCommitted}). */
+  private final ArrayDeque<Message<Committed>> held = new ArrayDeque<>();
+  /** Cluster mode: the history holds a cluster's history (not a fresh one waiting for its first entry). */
+  private boolean clusterStarted;
+  /** Cluster mode: the next entry applied first announces the start (the first entry of a fresh history). */
+  private boolean startPending;
+  private boolean adopting;
 
   public StateVerticle(StateOptions options, ClusterState state, History history, GatewayMetrics metrics) {
+    this(options, state, null, history, metrics);
+  }
+
+  /**
+   * @param fresh in cluster mode ({@link StateOptions#clustered()}), how to build the empty
+   *              state of a fresh history with the epoch and start time its first committed
+   *              entry decides; ignored otherwise
+   */
+  public StateVerticle(StateOptions options, ClusterState state, FreshState fresh, History history,
+                       GatewayMetrics metrics) {
+    if (options.clustered() && fresh == null) {
+      throw new IllegalArgumentException("a clustered state verticle needs a FreshState");
+    }
     this.options = options;
     this.state = state;
+    this.fresh = fresh;
     this.history = history;
     this.metrics = metrics;
+  }
+
+  /** Builds an empty cluster state with the given epoch and {@code gateway.started} (epoch seconds). */
+  @FunctionalInterface
+  public interface FreshState {
+    ClusterState build(String epoch, double started);
   }
 
   /**
@@ -95,23 +109,63 @@ public final class StateVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    waitIndex = new WaitIndex<>(options.maxWaits());
+    waits = new Waits(options.maxWaits(), options.filterMaxCost(), new Waits.Scheduler() {
+      @Override
+      public long setTimer(long delayMs, Runnable action) {
+        return vertx.setTimer(delayMs, t -> action.run());
+      }
+
+      @Override
+      public void cancelTimer(long timer) {
+        vertx.cancelTimer(timer);
+      }
+
+      @Override
+      public void runLater(Runnable action) {
+        context.runOnContext(v -> action.run());
+      }
+    }, new Waits.Source() {
+      @Override
+      public com.fasterxml.jackson.databind.JsonNode document() {
+        return state.document();
+      }
+
+      @Override
+      public long lastId() {
+        return state.lastId();
+      }
+    }, metrics);
     snapshotId = history.snapshotId();
     var bus = vertx.eventBus();
-    consumers.add(bus.<HeartbeatMessage>localConsumer(Addresses.APPLY, this::onApply));
-    consumers.add(bus.<String>localConsumer(Addresses.STATUS, this::onStatus));
-    consumers.add(bus.localConsumer(Addresses.NODES, this::onNodes));
-    consumers.add(bus.<WaitRequest>localConsumer(Addresses.WAIT, this::onWait));
-    consumers.add(bus.<String>localConsumer(Addresses.WAIT_CANCEL, m -> cancelWait(m.body())));
-    consumers.add(bus.<String>localConsumer(Addresses.FORGET, this::onForget));
-    consumers.add(bus.<String>localConsumer(Addresses.ASK_FULL, this::onAskFull));
-    consumers.add(bus.<Object>consumer(Addresses.STATE_QUERY, this::onPublicQuery));
-    consumers.add(bus.<Object>consumer(Addresses.STATE_WAIT, this::onPublicWait));
-    long period = Math.max(100, Math.min(1000, options.hbTimeout().toMillis() / 4));
-    livenessTimer = vertx.setPeriodic(period, t -> checkLiveness());
+    if (options.clustered()) {
+      clusterStarted = history.lastId() > 0 || history.raftPosition().isPresent();
+      if (history.lastId() > 0 && history.raftPosition().isEmpty()) {
+        return Future.failedFuture(new IllegalStateException("the history holds " + history.size() + " events of a single gateway (epoch " + history.epoch()
+            + "): a cluster member starts from an empty data directory, or from a cluster member's "
+            + "(docs/storage.md, \"Cluster mode\")"));
+      }
+      consumers.add(bus.<Committed>localConsumer(Addresses.APPLY_COMMITTED, this::onCommitted));
+    } else {
+      consumers.add(bus.<HeartbeatMessage>localConsumer(Addresses.APPLY, this::onApply));
+      consumers.add(bus.<String>localConsumer(Addresses.FORGET, this::onForget));
+      consumers.add(bus.<String>localConsumer(Addresses.ASK_FULL, this::onAskFull));
+    }
+    new StateQueries(() -> state, waits, options.filterMaxCost(), options.waitMax()).register(bus, consumers);
+    if (!options.clustered()) {
+      // in cluster mode liveness is decided by the leader's clock: committed Ticks
+      long period = Math.max(100, Math.min(1000, options.hbTimeout().toMillis() / 4));
+      livenessTimer = vertx.setPeriodic(period, t -> checkLiveness());
+    }
     long every = options.snapshotInterval().toMillis();
     if (every > 0) {
       snapshotTimer = vertx.setPeriodic(every, t -> maybeSnapshot(true));
+    }
+    if (options.clustered()) {
+      // nothing is announced locally: every change comes from the Raft log, the same on every member
+      ready = true;
+      LOG.info("state ready (cluster member): last event id {}, Raft position {}, {} nodes", state.lastId(),
+          history.raftPosition().map(Object::toString).orElse("none"), state.nodes().size());
+      return Future.succeededFuture();
     }
     return commit(state.start(now()), System.nanoTime())
         .onSuccess(id -> {
@@ -123,15 +177,18 @@ public final class StateVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     ready = false;
-    vertx.cancelTimer(livenessTimer);
+    if (livenessTimer >= 0) {
+      vertx.cancelTimer(livenessTimer);
+    }
     if (snapshotTimer >= 0) {
       vertx.cancelTimer(snapshotTimer);
     }
     List<Future<?>> unregs = new ArrayList<>();
     consumers.forEach(c -> unregs.add(c.unregister()));
-    for (PendingWait w : new ArrayList<>(allWaits)) {
-      w.decidedAt = state.lastId();
-      finishWait(w, false);
+    waits.closeAll();
+    Message<Committed> m;
+    while ((m = held.poll()) != null) {
+      reply(m, new ApplyReply(503, state.lastId(), nodenameOf(m.body()), 0, "this member is stopping"));
     }
     return Future.join(unregs).compose(v -> maybeSnapshot(true).recover(e -> Future.succeededFuture()));
   }
@@ -157,8 +214,23 @@ public final class StateVerticle extends VerticleBase {
       reply(msg, new ApplyReply(503, state.lastId(), node, merged(node), "the history is busy, retry later"));
       return;
     }
-    double now = now();
     List<Event> events = new ArrayList<>();
+    ApplyReply r = applyMessage(hb, now(), events);
+    commit(events, received).onComplete(ar -> {
+      if (ar.succeeded()) {
+        reply(msg, new ApplyReply(r.status(), ar.result(), r.nodename(), r.merged(), r.error()));
+      } else {
+        reply(msg, new ApplyReply(503, state.lastId(), node, merged(node), ar.cause().getMessage()));
+      }
+    });
+  }
+
+  /**
+   * Applies one validated message at {@code now}, adding its events to {@code events};
+   * answers how it went (the id is set once the events are durable).
+   */
+  private ApplyReply applyMessage(HeartbeatMessage hb, double now, List<Event> events) {
+    String node = hb.nodename();
     boolean wasStale = state.node(node).map(n -> n.status() == NodeInfo.Liveness.STALE).orElse(false);
     boolean known = state.node(node).isPresent();
     ApplyOutcome outcome = state.apply(hb, now);
@@ -189,13 +261,7 @@ public final class StateVerticle extends VerticleBase {
     if (outcome.askFull()) {
       askFull(node, outcome.error());
     }
-    commit(events, received).onComplete(ar -> {
-      if (ar.succeeded()) {
-        reply(msg, new ApplyReply(r.status(), ar.result(), r.nodename(), r.merged(), r.error()));
-      } else {
-        reply(msg, new ApplyReply(503, state.lastId(), node, merged(node), ar.cause().getMessage()));
-      }
-    });
+    return r;
   }
 
   /**
@@ -233,7 +299,7 @@ public final class StateVerticle extends VerticleBase {
   }
 
   private static void reply(Message<?> msg, Object body) {
-    msg.reply(body, new DeliveryOptions().setCodecName(LocalCodec.nameOf(body.getClass())));
+    StateQueries.reply(msg, body);
   }
 
   /**
@@ -243,8 +309,18 @@ public final class StateVerticle extends VerticleBase {
    * Completes with the id of the last event (or the current last id when none).
    */
   private Future<Long> commit(List<Event> events, long receivedNanos) {
+    return commit(events, receivedNanos, null);
+  }
+
+  /**
+   * As {@link #commit(List, long)}, recording the committed Raft entry {@code position}
+   * (cluster mode; null otherwise) in the same write. With a position, an entry that
+   * changed nothing still goes through the history's queue (writing nothing), so the
+   * entries are answered in log order.
+   */
+  private Future<Long> commit(List<Event> events, long receivedNanos, RaftPosition position) {
     List<ClusterState.GenerationChange> generations = state.drainGenerationChanges();
-    if (events.isEmpty() && generations.isEmpty()) {
+    if (events.isEmpty() && generations.isEmpty() && position == null) {
       return Future.succeededFuture(state.lastId());
     }
     if (unrecorded != null) {
@@ -252,7 +328,7 @@ public final class StateVerticle extends VerticleBase {
     }
     java.util.concurrent.CompletableFuture<Void> appended;
     try {
-      appended = history.append(events, generations);
+      appended = history.append(events, generations, position);
     } catch (RuntimeException e) {
       appended = java.util.concurrent.CompletableFuture.failedFuture(e);
     }
@@ -260,6 +336,9 @@ public final class StateVerticle extends VerticleBase {
     Promise<Long> done = Promise.promise();
     appended.whenComplete((v, err) -> context.runOnContext(x -> {
       pendingDurable--;
+      if (!held.isEmpty()) {
+        context.runOnContext(y -> drainCommitted());
+      }
       if (err != null) {
         Throwable cause = err instanceof java.util.concurrent.CompletionException c && c.getCause() != null
             ? c.getCause() : err;
@@ -328,7 +407,8 @@ public final class StateVerticle extends VerticleBase {
   }
 
   private void publish(List<Event> events) {
-    Set<Path> touched = new HashSet<>();
+    boolean waiting = waits.pending() > 0;
+    Set<Path> touched = waiting ? new HashSet<>() : Set.of();
     for (Event e : events) {
       vertx.eventBus().publish(Addresses.EVENT_FEED, e, EVENT_DELIVERY);
       if (options.publishJson()) {
@@ -337,61 +417,14 @@ public final class StateVerticle extends VerticleBase {
       }
       metrics.eventEmitted(e.kind(), e.eventId());
       metrics.lastEventId(e.id());
-      for (var s : e.stanzas()) {
-        touched.add(s.path());
+      if (waiting) {
+        for (var s : e.stanzas()) {
+          touched.add(s.path());
+        }
       }
     }
-    if (!touched.isEmpty() && waitIndex.size() > 0) {
-      long id = events.get(events.size() - 1).id();
-      for (PendingWait w : waitIndex.affected(touched)) {
-        w.recheckAt = id;
-        if (!w.queued) {
-          w.queued = true;
-          rechecks.add(w);
-        }
-      }
-      recheckWaits();
-    }
-  }
-
-  /**
-   * Re-evaluates the waits that changes touched, in order, spending at most about
-   * {@code filter.max-cost} of work in one turn of the event loop; the rest waits for
-   * the next turn (queued behind whatever arrived meanwhile), so that many waits on a
-   * busy path never hold the writer. Each evaluation has its own budget: a wait whose
-   * condition costs more is answered with a 400.
-   */
-  private void recheckWaits() {
-    long spent = 0;
-    while (!rechecks.isEmpty()) {
-      if (spent >= options.filterMaxCost()) {
-        if (!recheckScheduled) {
-          recheckScheduled = true;
-          context.runOnContext(v -> {
-            recheckScheduled = false;
-            recheckWaits();
-          });
-        }
-        return;
-      }
-      PendingWait w = rechecks.poll();
-      w.queued = false;
-      if (w.registration == null) {
-        continue; // answered or cancelled meanwhile
-      }
-      FilterBudget budget = FilterBudget.of(options.filterMaxCost());
-      try {
-        if (w.condition.test(state.document(), budget)) {
-          w.decidedAt = w.recheckAt;
-          finishWait(w, true);
-        }
-      } catch (FilterBudgetException e) {
-        failWait(w, 400, "the wait's condition can no longer be evaluated: " + e.getMessage());
-      } catch (RuntimeException e) {
-        LOG.error("evaluating the wait on {} failed", LogText.escape(w.condition), e);
-        failWait(w, 500, "internal error evaluating the condition: " + e);
-      }
-      spent += budget.spent() + 1;
+    if (waiting) {
+      waits.changed(events.get(events.size() - 1).id(), touched);
     }
   }
 
@@ -400,7 +433,11 @@ public final class StateVerticle extends VerticleBase {
       // nothing can be recorded any more: the gateway is DOWN, its state stays as the history has it
       return;
     }
-    double now = now();
+    commit(staleAt(now()), System.nanoTime());
+  }
+
+  /** Marks stale the beating nodes not heard from for {@code hb.timeout} at {@code now}; their events. */
+  private List<Event> staleAt(double now) {
     double limit = options.hbTimeout().toMillis() / 1000d;
     List<Event> events = new ArrayList<>();
     for (NodeInfo n : List.copyOf(state.nodes())) {
@@ -409,208 +446,9 @@ public final class StateVerticle extends VerticleBase {
         events.addAll(state.markStale(n.nodename(), now));
       }
     }
-    commit(events, System.nanoTime());
+    return events;
   }
 
-  // --- reads --------------------------------------------------------------
-
-  private void onStatus(Message<String> msg) {
-    String filter = msg.body();
-    if (filter == null || filter.isEmpty()) {
-      reply(msg, new StatusReply(state.lastId(), Json.bytes(state.document())));
-      return;
-    }
-    PathExpression p;
-    try {
-      p = PathExpression.parse(filter);
-    } catch (FilterSyntaxException e) {
-      msg.fail(400, e.getMessage());
-      return;
-    }
-    List<Match> found;
-    try {
-      found = p.select(state.document(), FilterBudget.of(options.filterMaxCost()));
-    } catch (FilterBudgetException e) {
-      msg.fail(400, e.getMessage());
-      return;
-    }
-    reply(msg, new StatusReply(state.lastId(), Json.bytes(matches(found))));
-  }
-
-  private ObjectNode matches(List<Match> found) {
-    ObjectNode out = Json.NODES.objectNode();
-    out.put("id", state.lastId());
-    ArrayNode list = out.putArray("matches");
-    for (Match m : found) {
-      list.addObject().<ObjectNode>set("path", m.path().toJson()).set("value", m.value());
-    }
-    return out;
-  }
-
-  private void onNodes(Message<Object> msg) {
-    ArrayNode rows = Json.NODES.arrayNode();
-    for (NodeInfo n : state.nodes()) {
-      rows.add(n.toJson());
-    }
-    msg.reply(Buffer.buffer(Json.bytes(rows)));
-  }
-
-  private void onPublicQuery(Message<Object> msg) {
-    JsonObject body = asJson(msg);
-    if (body == null) {
-      msg.fail(400, "body must be a JSON object {\"filter\": P}");
-      return;
-    }
-    String filter = body.getString("filter");
-    if (filter == null || filter.isBlank()) {
-      msg.reply(new JsonObject(Buffer.buffer(Json.bytes(state.document()))));
-      return;
-    }
-    try {
-      List<Match> found = PathExpression.parse(filter).select(state.document(), FilterBudget.of(options.filterMaxCost()));
-      msg.reply(new JsonObject(Buffer.buffer(Json.bytes(matches(found)))));
-    } catch (FilterSyntaxException | FilterBudgetException e) {
-      msg.fail(400, e.getMessage());
-    }
-  }
-
-  private static JsonObject asJson(Message<Object> msg) {
-    Object b = msg.body();
-    try {
-      if (b instanceof JsonObject j) {
-        return j;
-      } else if (b instanceof String s) {
-        return new JsonObject(s);
-      } else if (b instanceof Buffer buf) {
-        return new JsonObject(buf);
-      }
-    } catch (RuntimeException e) {
-      return null;
-    }
-    return null;
-  }
-
-  // --- waits --------------------------------------------------------------
-
-  private final class PendingWait {
-    final String wid;
-    final Condition condition;
-    final Message<?> msg;
-    final long startNanos = System.nanoTime();
-    final boolean publicReply;
-    WaitIndex.Registration<PendingWait> registration;
-    long timer = -1;
-    long decidedAt;
-    /** In {@link #rechecks}; {@link #recheckAt} is the last event that touched it. */
-    boolean queued;
-    long recheckAt;
-
-    PendingWait(String wid, Condition condition, Message<?> msg, boolean publicReply) {
-      this.wid = wid;
-      this.condition = condition;
-      this.msg = msg;
-      this.publicReply = publicReply;
-    }
-  }
-
-  private void onWait(Message<WaitRequest> msg) {
-    WaitRequest r = msg.body();
-    startWait(r.wid(), r.condition(), r.timeoutMs(), msg, false);
-  }
-
-  private void onPublicWait(Message<Object> msg) {
-    JsonObject body = asJson(msg);
-    if (body == null) {
-      msg.fail(400, "body must be a JSON object {\"filter\": C, \"duration\": D}");
-      return;
-    }
-    try {
-      Condition c = Condition.parse(body.getString("filter", ""));
-      String d = body.getString("duration");
-      long ms = d == null ? options.waitMax().toMillis() : Math.min(Durations.parse(d).toMillis(), options.waitMax().toMillis());
-      startWait(null, c, ms, msg, true);
-    } catch (IllegalArgumentException | ClassCastException e) {
-      msg.fail(400, e.getMessage());
-    }
-  }
-
-  private void startWait(String wid, Condition c, long timeoutMs, Message<?> msg, boolean publicReply) {
-    PendingWait w = new PendingWait(wid, c, msg, publicReply);
-    w.decidedAt = state.lastId();
-    boolean holds;
-    try {
-      holds = c.test(state.document(), FilterBudget.of(options.filterMaxCost()));
-    } catch (FilterBudgetException e) {
-      msg.fail(400, e.getMessage());
-      return;
-    }
-    if (holds) {
-      finishWait(w, true);
-      return;
-    }
-    if (timeoutMs <= 0) {
-      finishWait(w, false);
-      return;
-    }
-    try {
-      w.registration = waitIndex.register(c, w);
-    } catch (RuntimeException e) {
-      msg.fail(503, e.getMessage());
-      return;
-    }
-    metrics.waiters(1);
-    allWaits.add(w);
-    if (wid != null) {
-      waitsById.put(wid, w);
-    }
-    w.timer = vertx.setTimer(timeoutMs, t -> {
-      w.timer = -1;
-      w.decidedAt = state.lastId();
-      finishWait(w, false);
-    });
-  }
-
-  private void cancelWait(String wid) {
-    PendingWait w = waitsById.remove(wid);
-    if (w != null) {
-      release(w);
-    }
-  }
-
-  private void release(PendingWait w) {
-    if (w.registration != null) {
-      w.registration.cancel();
-      w.registration = null;
-      metrics.waiters(-1);
-    }
-    if (w.timer >= 0) {
-      vertx.cancelTimer(w.timer);
-      w.timer = -1;
-    }
-    if (w.wid != null) {
-      waitsById.remove(w.wid);
-    }
-    allWaits.remove(w);
-  }
-
-  /** Answers a pending wait with an error (400: its condition now costs more than a filter may). */
-  private void failWait(PendingWait w, int status, String why) {
-    release(w);
-    metrics.waitFinished(false, System.nanoTime() - w.startNanos);
-    w.msg.fail(status, why);
-  }
-
-  private void finishWait(PendingWait w, boolean satisfied) {
-    release(w);
-    long nanos = System.nanoTime() - w.startNanos;
-    metrics.waitFinished(satisfied, nanos);
-    WaitResult r = new WaitResult(satisfied, nanos / 1e9, w.decidedAt);
-    if (w.publicReply) {
-      w.msg.reply(r.toJson());
-    } else {
-      reply(w.msg, r);
-    }
-  }
 
   // --- admin --------------------------------------------------------------
 
@@ -657,6 +495,149 @@ public final class StateVerticle extends VerticleBase {
     });
   }
 
+  // --- cluster mode: committed Raft entries ----------------------------------
+
+  /**
+   * A committed entry, in log order. It is applied as soon as the history has room
+   * for what it can make; until then it waits here, and so do the entries after it
+   * (never refused: it is committed; the Raft side bounds the entries in flight).
+   */
+  private void onCommitted(Message<Committed> msg) {
+    held.add(msg);
+    drainCommitted();
+  }
+
+  /** Applies the held entries in order, while the history has room for them. */
+  private void drainCommitted() {
+    while (!held.isEmpty() && !adopting) {
+      Committed c = held.peek().body();
+      if (!failed()) {
+        if (!clusterStarted) {
+          adoptEpoch(c);
+          return;
+        }
+        if (pendingDurable >= options.maxPendingDurable() || !history.canAccept(mostEventsOf(c))) {
+          return; // again when an append completes
+        }
+      }
+      applyCommitted(held.poll());
+    }
+  }
+
+  /**
+   * The first entry a fresh member applies decides the history's epoch, the same on
+   * every member: a name-based UUID of that entry's term, index and leader time. The
+   * state is rebuilt with it (and {@code gateway.started} at the leader's time), and
+   * the entry applies after the start is announced.
+   */
+  private void adoptEpoch(Committed c) {
+    adopting = true;
+    String epoch = UUID.nameUUIDFromBytes(("svcgate-epoch:" + c.term() + ":" + c.index() + ":" + c.leaderMillis())
+        .getBytes(StandardCharsets.UTF_8)).toString();
+    Future<Void> adopted;
+    try {
+      adopted = Future.fromCompletionStage(history.adoptEpoch(epoch), context);
+    } catch (RuntimeException e) {
+      adopted = Future.failedFuture(e);
+    }
+    adopted.onComplete(ar -> {
+      adopting = false;
+      if (ar.failed()) {
+        if (unrecorded == null) {
+          unrecorded = ar.cause();
+          LOG.error("writing the cluster's epoch to the history failed: this member is DOWN until restarted",
+              ar.cause());
+        }
+      } else {
+        state = fresh.build(epoch, c.leaderMillis() / 1000d);
+        clusterStarted = true;
+        startPending = true;
+        LOG.info("cluster history started: epoch {} (entry {} of term {})", epoch, c.index(), c.term());
+      }
+      drainCommitted();
+    });
+  }
+
+  /** The most events a committed entry can make (see {@link #mostEventsOf(HeartbeatMessage)}). */
+  private int mostEventsOf(Committed c) {
+    if (c.command() instanceof Committed.Heartbeat h) {
+      return mostEventsOf(h.message());
+    }
+    if (c.command() instanceof Committed.Tick) {
+      return 2 * state.nodes().size() + 1;
+    }
+    return 4;
+  }
+
+  private String nodenameOf(Committed c) {
+    Committed.Command cmd = c.command();
+    if (cmd instanceof Committed.Heartbeat h) {
+      return h.message().nodename();
+    } else if (cmd instanceof Committed.Forget f) {
+      return f.nodename();
+    } else if (cmd instanceof Committed.AskFull a) {
+      return a.nodename();
+    }
+    return state.gatewayNodename();
+  }
+
+  /**
+   * Applies one committed entry at the leader's time, never refusing it for a local
+   * reason, records its changes with its (term, index) in one write, and answers an
+   * {@link ApplyReply} once durable: a heartbeat as {@link Addresses#APPLY} would
+   * (202, 400, 403, 409, 413), a forget or ask-full 200 (404 for an unknown node,
+   * which changes nothing), a tick 200. 503 only when the history cannot be written
+   * (the member is DOWN; nothing is applied).
+   */
+  private void applyCommitted(Message<Committed> msg) {
+    long received = System.nanoTime();
+    Committed c = msg.body();
+    String node = nodenameOf(c);
+    if (failed()) {
+      reply(msg, new ApplyReply(503, state.lastId(), node, 0, historyFailed()));
+      return;
+    }
+    double now = c.leaderMillis() / 1000d;
+    List<Event> events = new ArrayList<>();
+    if (startPending) {
+      startPending = false;
+      events.addAll(state.start(now));
+    }
+    Committed.Command cmd = c.command();
+    ApplyReply r;
+    if (cmd instanceof Committed.Heartbeat h) {
+      metrics.heartbeatReceived(node, h.message().kind());
+      r = applyMessage(h.message(), now, events);
+    } else if (cmd instanceof Committed.Forget) {
+      if (state.node(node).isEmpty()) {
+        r = new ApplyReply(404, 0, node, 0, "unknown node " + node);
+      } else {
+        events.addAll(state.forget(node, now));
+        metrics.forgetNode(node);
+        LOG.info("node {} forgotten", LogText.escape(node));
+        r = new ApplyReply(200, 0, node, 0, null);
+      }
+    } else if (cmd instanceof Committed.AskFull) {
+      if (state.node(node).isEmpty()) {
+        r = new ApplyReply(404, 0, node, 0, "unknown node " + node);
+      } else {
+        state.markNeedsFull(node);
+        askFull(node, "asked by an operator");
+        r = new ApplyReply(200, 0, node, 0, null);
+      }
+    } else {
+      events.addAll(staleAt(now));
+      r = new ApplyReply(200, 0, node, 0, null);
+    }
+    commit(events, received, new RaftPosition(c.term(), c.index())).onComplete(ar -> {
+      if (ar.succeeded()) {
+        reply(msg, new ApplyReply(r.status(), ar.result(), r.nodename(), r.merged(), r.error()));
+      } else {
+        reply(msg, new ApplyReply(503, state.lastId(), node, merged(node), ar.cause().getMessage()));
+      }
+    });
+  }
+
   /** Whether changes can no longer be recorded: a history write failed, or an append after its changes were applied. */
   private boolean failed() {
     return unrecorded != null || history.failure().isPresent();
@@ -675,11 +656,24 @@ public final class StateVerticle extends VerticleBase {
    * @param snapshotInterval longest time between two snapshots while the state changes (zero: none by time)
    * @param filterMaxCost    work one evaluation of a filter or condition may do ({@link FilterBudget}), and
    *                         about the most that re-evaluating waits does in one turn of the event loop
+   * @param clustered        a Raft cluster member: changes come only from committed entries
+   *                         ({@link Addresses#APPLY_COMMITTED}); {@link Addresses#APPLY}, {@link Addresses#FORGET}
+   *                         and {@link Addresses#ASK_FULL} are left to the cluster's ingest, and there is no
+   *                         local liveness timer (the leader's committed ticks decide)
    */
   public record StateOptions(String nodename, Duration hbTimeout, Duration waitMax, int maxWaits,
                              int maxPendingDurable, long snapshotEvery, Duration snapshotInterval,
-                             boolean publishJson, long filterMaxCost) {
+                             boolean publishJson, long filterMaxCost, boolean clustered) {
+
+    /** Options of a single gateway (not {@code clustered}). */
+    public StateOptions(String nodename, Duration hbTimeout, Duration waitMax, int maxWaits,
+                        int maxPendingDurable, long snapshotEvery, Duration snapshotInterval,
+                        boolean publishJson, long filterMaxCost) {
+      this(nodename, hbTimeout, waitMax, maxWaits, maxPendingDurable, snapshotEvery, snapshotInterval, publishJson,
+          filterMaxCost, false);
+    }
   }
+
 
   /** For tests: the reason label of an invalid message. */
   static String reason(InvalidMessageException e) {

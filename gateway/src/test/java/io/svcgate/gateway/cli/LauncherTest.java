@@ -182,6 +182,24 @@ class LauncherTest {
   }
 
   @Test
+  void theEnvironmentTakesAListOfGateways() throws Exception {
+    int dead = Fixtures.deadPort();
+    List<String> cmd = List.of(om.toString(), "daemon", "status", "--filter", "monitor.nodes.nuc-cva.frozen");
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+    pb.environment().put("SVCGATE_JAR", jar.toString());
+    pb.environment().put("SVCGATE_SERVER", "http://127.0.0.1:" + dead + "," + url(gw));
+    pb.environment().remove("SVCGATE_TOKEN");
+    Child status = new Child(pb);
+    assertThat(status.exit()).as(status.err.toString()).isZero();
+    assertThat(status.out.toString()).isEqualTo("0\n");
+
+    pb.environment().put("SVCGATE_SERVER", url(gw) + ",,");
+    Child bad = new Child(pb);
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.err.toString()).startsWith("om: --server: empty item (item 2 of 3 in '" + url(gw) + ",,')");
+  }
+
+  @Test
   void javaDashCpAsAChildProcess() throws Exception {
     int dead = Fixtures.deadPort();
     String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();

@@ -49,7 +49,9 @@ class DashboardTest {
 
   @BeforeAll
   static void start() throws Exception {
-    gw = TestGateway.start(dir, Map.of());
+    // A gateway that shows a (scripted) Raft group, so the cluster panels and alerts
+    // find their svcgate_cluster_* metrics too.
+    gw = TestGateway.startWithCluster(dir, Map.of(), new io.svcgate.gateway.FakeCluster());
     // Make every counter and histogram the dashboard reads exist: a node with a
     // full and a patch, a rejected message, an ask-full, two waits, a stream.
     gw.ingest(TestGateway.full("d1", 1, TestGateway.nodeData(0)));
@@ -185,7 +187,9 @@ class DashboardTest {
         "svcgate_patches_applied_total", "svcgate_resyncs_total", "svcgate_events_emitted_total",
         "svcgate_event_last_id", "svcgate_history_events", "svcgate_nodes", "svcgate_stream_subscribers",
         "svcgate_waiters", "svcgate_ingest_latency_seconds", "svcgate_wait_seconds", "svcgate_hook_runs_total",
-        "svcgate_slow_consumer_disconnects_total")) {
+        "svcgate_slow_consumer_disconnects_total", "svcgate_cluster_role", "svcgate_cluster_term",
+        "svcgate_cluster_leader_changes_total", "svcgate_cluster_commit_index", "svcgate_cluster_applied_index",
+        "svcgate_cluster_follower_lag_entries")) {
       if (!all.contains(name)) {
         missing.add(name);
       }

@@ -140,6 +140,9 @@ class OpenApiTest {
     p.put("GET /api/wait", new Probe("/api/wait?filter=monitor.nodes.probe-n1.frozen=0&duration=1s", null, 200));
     p.put("POST /api/nodes/{nodename}/ask-full", new Probe("/api/nodes/probe-n1/ask-full", null, 202));
     p.put("DELETE /api/nodes/{nodename}", new Probe("/api/nodes/probe-n1", null, 200));
+    // a single gateway: the cluster routes are served, and say it is not a member
+    p.put("GET /api/cluster", new Probe("/api/cluster", null, 404));
+    p.put("PUT /api/cluster/members", new Probe("/api/cluster/members", "{\"members\": [\"127.0.0.1:7101\"]}", 404));
     return p;
   }
 

@@ -236,6 +236,49 @@ class RocksEventLogTest {
   }
 
   @Test
+  void theRaftPositionIsWrittenWithTheChangesReloadedAndDroppedWithATornLastWrite() throws IOException {
+    Path dir = tmp.resolve("data");
+    Path copy = tmp.resolve("copy");
+    try (RocksEventLog log = RocksEventLog.open(dir, true)) {
+      assertThat(log.loadRaftPosition()).isEmpty();
+      log.append(TestEvents.range(1, 10, T0), List.of(new GenerationChange("n1", 4, false)), new RaftPosition(1, 5));
+      assertThat(log.loadRaftPosition()).contains(new RaftPosition(1, 5));
+      // a position alone changed nothing: not written
+      log.append(List.of(), List.of(), new RaftPosition(1, 6));
+      assertThat(log.loadRaftPosition()).contains(new RaftPosition(1, 5));
+      assertThatThrownBy(() -> log.append(TestEvents.range(11, 11, T0), List.of(), new RaftPosition(1, 4)))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("behind");
+      assertThat(log.lastId()).isEqualTo(10);
+      log.append(TestEvents.range(11, 20, T0), List.of(), new RaftPosition(2, 9));
+      copyTree(dir, copy);
+    }
+    try (RocksEventLog log = RocksEventLog.open(dir, true)) {
+      assertThat(log.loadRaftPosition()).contains(new RaftPosition(2, 9));
+      assertThat(log.lastId()).isEqualTo(20);
+    }
+    truncateBy(newestWal(copy), 7);
+    try (RocksEventLog log = RocksEventLog.open(copy, true)) {
+      // the torn write took its events and its position: the two agree
+      assertThat(log.lastId()).isEqualTo(10);
+      assertThat(log.loadRaftPosition()).contains(new RaftPosition(1, 5));
+    }
+  }
+
+  @Test
+  void onlyAnEmptyHistoryAdoptsAnEpoch() {
+    Path dir = tmp.resolve("data");
+    try (RocksEventLog log = RocksEventLog.open(dir, true)) {
+      log.adoptEpoch("cluster-epoch");
+      assertThat(log.epoch()).isEqualTo("cluster-epoch");
+      log.append(TestEvents.range(1, 1, T0), List.of(), new RaftPosition(1, 1));
+      assertThatThrownBy(() -> log.adoptEpoch("another")).isInstanceOf(IllegalStateException.class);
+    }
+    try (RocksEventLog log = RocksEventLog.open(dir, true)) {
+      assertThat(log.epoch()).isEqualTo("cluster-epoch");
+    }
+  }
+
+  @Test
   void nodeGenerationsAreWrittenWithTheEventsAndReloaded() {
     Path dir = tmp.resolve("data");
     try (RocksEventLog log = RocksEventLog.open(dir, true)) {

@@ -84,7 +84,8 @@ class PackageIT {
       assertThat(r.code()).isZero();
       assertThat(r.err()).as(page).isEmpty();
       String text = r.out().replaceAll(".\b", "");
-      assertThat(text).contains("SYNOPSIS", "EXIT STATUS", "node wait", "--filter", "--token-file", version);
+      assertThat(text).contains("SYNOPSIS", "EXIT STATUS", "node wait", "--filter", "--token-file", version,
+          "cluster members");
     }
   }
 
@@ -93,9 +94,10 @@ class PackageIT {
     Path script = home.resolve("share/bash-completion/completions/om");
     Repo.Run r = Repo.run(List.of("bash", "-c", "source '" + script + "' 2>/dev/null; "
         + "COMP_WORDS=(om node ''); COMP_CWORD=2; _complete_om; echo \"${COMPREPLY[*]}\"; "
-        + "COMP_WORDS=(om node wait --f); COMP_CWORD=3; _complete_om; echo \"${COMPREPLY[*]}\""), env(), dir);
+        + "COMP_WORDS=(om node wait --f); COMP_CWORD=3; _complete_om; echo \"${COMPREPLY[*]}\"; "
+        + "COMP_WORDS=(om cluster ''); COMP_CWORD=2; _complete_om; echo \"${COMPREPLY[*]}\""), env(), dir);
     assertThat(r.code()).as(r.err()).isZero();
-    assertThat(r.out()).isEqualTo("events wait ls\n--filter\n");
+    assertThat(r.out()).isEqualTo("events wait ls\n--filter\nstatus members\n");
   }
 
   @Test
