@@ -5,6 +5,7 @@ import io.svcgate.gateway.bus.LocalCodec;
 import io.svcgate.gateway.state.ApplyReply;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.svcgate.gateway.history.RaftPosition;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
@@ -58,7 +59,7 @@ final class GatewayStateMachine extends BaseStateMachine {
   private static final long APPLY_TIMEOUT_MS = 600_000;
 
   private final Vertx vertx;
-  private final Supplier<Optional<LogPosition>> recorded;
+  private final Supplier<Optional<RaftPosition>> recorded;
   private final Consumer<EntryCodec.Announce> announced;
   private final Runnable configurationChanged;
   private final Consumer<RaftPeerId> leaderChanged;
@@ -79,7 +80,7 @@ final class GatewayStateMachine extends BaseStateMachine {
    * @param configurationChanged called when a new group configuration is applied
    * @param leaderChanged        called with the new leader (null while there is none)
    */
-  GatewayStateMachine(Vertx vertx, Supplier<Optional<LogPosition>> recorded, Consumer<EntryCodec.Announce> announced,
+  GatewayStateMachine(Vertx vertx, Supplier<Optional<RaftPosition>> recorded, Consumer<EntryCodec.Announce> announced,
                       Runnable configurationChanged, Consumer<RaftPeerId> leaderChanged) {
     this.vertx = vertx;
     this.recorded = recorded;
@@ -93,7 +94,7 @@ final class GatewayStateMachine extends BaseStateMachine {
   public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
     super.initialize(server, groupId, raftStorage);
     storage.init(raftStorage);
-    Optional<LogPosition> from = recorded.get();
+    Optional<RaftPosition> from = recorded.get();
     if (from.isPresent()) {
       setLastAppliedTermIndex(TermIndex.valueOf(from.get().term(), from.get().index()));
       applied = from.get().index();

@@ -8,6 +8,7 @@ import io.svcgate.gateway.state.ApplyReply;
 import io.svcgate.state.Json;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.svcgate.gateway.history.RaftPosition;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -91,7 +92,7 @@ public final class RaftMember implements ClusterStatus, AutoCloseable {
    * @param recorded    where the history stopped in the log (null-free: empty for a new history)
    * @param lastEventId the id of the last event applied here
    */
-  public RaftMember(ClusterOptions options, Vertx vertx, Supplier<Optional<LogPosition>> recorded,
+  public RaftMember(ClusterOptions options, Vertx vertx, Supplier<Optional<RaftPosition>> recorded,
                     LongSupplier lastEventId) {
     this.options = options;
     this.groupId = groupId(options.name());
