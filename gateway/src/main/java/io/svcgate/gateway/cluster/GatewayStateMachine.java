@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.svcgate.gateway.history.RaftPosition;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -26,6 +27,8 @@ import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.server.storage.FileInfo;
+import org.apache.ratis.statemachine.SnapshotInfo;
 import org.apache.ratis.statemachine.StateMachineStorage;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
@@ -70,6 +73,8 @@ final class GatewayStateMachine extends BaseStateMachine {
   /** The entries applied in log order; only the updater thread extends it. */
   private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
   private volatile long applied = -1;
+  /** The position the history recorded when the member started (null for a new history). */
+  private volatile TermIndex durable;
   private volatile String failure;
   /** The latest leader clock seen: a new leader never stamps an entry earlier than the one before. */
   private final AtomicLong lastMillis = new AtomicLong();
@@ -96,7 +101,8 @@ final class GatewayStateMachine extends BaseStateMachine {
     storage.init(raftStorage);
     Optional<RaftPosition> from = recorded.get();
     if (from.isPresent()) {
-      setLastAppliedTermIndex(TermIndex.valueOf(from.get().term(), from.get().index()));
+      durable = TermIndex.valueOf(from.get().term(), from.get().index());
+      setLastAppliedTermIndex(durable);
       applied = from.get().index();
       LOG.info("raft: the history holds the log up to index {} (term {}); replaying only what follows",
           from.get().index(), from.get().term());
@@ -108,6 +114,31 @@ final class GatewayStateMachine extends BaseStateMachine {
   @Override
   public StateMachineStorage getStateMachineStorage() {
     return storage;
+  }
+
+  /**
+   * Where Ratis resumes applying the log after a restart: the history itself holds every
+   * change up to the position it recorded, so it stands for a snapshot at that position
+   * (with no file: the log is never purged below it, so no member ever needs it sent).
+   */
+  @Override
+  public SnapshotInfo getLatestSnapshot() {
+    SnapshotInfo s = storage.getLatestSnapshot();
+    TermIndex d = durable;
+    if (s != null || d == null) {
+      return s;
+    }
+    return new SnapshotInfo() {
+      @Override
+      public TermIndex getTermIndex() {
+        return d;
+      }
+
+      @Override
+      public List<FileInfo> getFiles() {
+        return List.of();
+      }
+    };
   }
 
   @Override

@@ -145,7 +145,9 @@ public final class RaftMember implements ClusterStatus, AutoCloseable {
     RaftServerConfigKeys.Log.setAsyncFlushEnabled(properties, false);
     RaftServerConfigKeys.Log.setSegmentSizeMax(properties, org.apache.ratis.util.SizeInBytes.valueOf("8MB"));
     RaftServerConfigKeys.Log.setPreallocatedSize(properties, org.apache.ratis.util.SizeInBytes.valueOf("1MB"));
+    // the history is the state machine's durable copy (docs/storage.md); the log is kept whole
     RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, false);
+    RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(properties, false);
     RaftClientConfigKeys.Rpc.setRequestTimeout(properties, TimeDuration.valueOf(3000, TimeUnit.MILLISECONDS));
     RaftClientConfigKeys.Async.setOutstandingRequestsMax(properties, 100_000);
     RaftClientConfigKeys.Async.Experimental.setSendDummyRequest(properties, false);
