@@ -26,6 +26,7 @@ import io.svcgate.gateway.history.History;
 import io.svcgate.gateway.history.HistoryCorruptedException;
 import io.svcgate.gateway.history.HistoryOptions;
 import io.svcgate.gateway.history.HistoryStoreException;
+import io.svcgate.gateway.history.RaftPosition;
 import io.svcgate.gateway.history.Snapshot;
 import io.svcgate.gateway.hooks.Hooks;
 import io.svcgate.gateway.hooks.HooksOptions;
@@ -85,6 +86,10 @@ public final class Gateway {
   private final List<HttpVerticle> http = new ArrayList<>();
   private final AtomicReference<Future<Void>> stopping = new AtomicReference<>();
   private StateVerticle state;
+  private String nodename;
+  private HttpOptions httpOptions;
+  /** The reload in progress ({@link #reloadFromSnapshot}); null when none. */
+  private final AtomicReference<CompletableFuture<RaftPosition>> reloading = new AtomicReference<>();
   private SimulatorVerticle simulator;
   private RawVerticle raw;
   private String stateDeployment;
@@ -136,7 +141,8 @@ public final class Gateway {
       try {
         historyOptions = new HistoryOptions()
             .setDataDir(Path.of(config.string(ConfigKey.DATA)))
-            .setDurable(config.bool(ConfigKey.HISTORY_DURABLE))
+            // a cluster member's durable point is the Raft log: the history is rebuilt from it (docs/storage.md)
+            .setDurable(config.bool(ConfigKey.HISTORY_DURABLE) && !config.bool(ConfigKey.CLUSTER))
             .setMaxEvents(config.longValue(ConfigKey.HISTORY_MAX_EVENTS))
             .setMaxAge(config.duration(ConfigKey.HISTORY_MAX_AGE))
             .setRetentionInterval(config.duration(ConfigKey.HISTORY_RETENTION_INTERVAL))
@@ -211,6 +217,7 @@ public final class Gateway {
     // in cluster mode the document's gateway.nodename is the group's name, the same on every member
     String nodename = clusterOptions != null ? clusterOptions.name()
         : config.isSet(ConfigKey.NODENAME) ? config.string(ConfigKey.NODENAME) : hostname();
+    this.nodename = nodename;
     ClusterState cs = recover(nodename);
     state = stateVerticle(nodename, cs);
     hooks = new Hooks(HooksOptions.of(Path.of(config.string(ConfigKey.HOOKS_FILE)))
@@ -247,6 +254,7 @@ public final class Gateway {
         config.duration(ConfigKey.STREAM_STALL_TIMEOUT), messageLimits(),
         config.bool(ConfigKey.HTTP_H2C));
     int instances = Math.max(1, config.integer(ConfigKey.HTTP_INSTANCES));
+    this.httpOptions = ho;
 
     Future<Void> f = vertx.deployVerticle(state, new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP))
         .map(id -> {
@@ -268,7 +276,7 @@ public final class Gateway {
     }
     f = f.compose(v -> vertx.deployVerticle(new IngestVerticle(metrics, messageLimits())).map(id -> deployed(inputs, id)));
     for (int i = 0; i < instances; i++) {
-      HttpVerticle h = new HttpVerticle(ho, log, metrics, state::ready, registry::scrape, this::cluster);
+      HttpVerticle h = httpVerticle(ho);
       http.add(h);
       f = f.compose(v -> vertx.deployVerticle(h).map(id -> deployed(httpIds, id)));
     }
@@ -308,6 +316,94 @@ public final class Gateway {
         config.duration(ConfigKey.HISTORY_SNAPSHOT_INTERVAL), config.bool(ConfigKey.BUS_PUBLISH_EVENTS),
         positive(ConfigKey.FILTER_MAX_COST), config.bool(ConfigKey.CLUSTER)),
         cs, (epoch, started) -> stateBuilder(nodename).epoch(epoch).started(started).build(), history, metrics);
+  }
+
+  private HttpVerticle httpVerticle(HttpOptions ho) {
+    StateVerticle s = state;
+    return new HttpVerticle(ho, log, metrics, s::ready, registry::scrape, this::cluster);
+  }
+
+  /**
+   * Replaces this member's history and state with the history packed in {@code file}
+   * by {@link History#exportCheckpoint} (on another member: the Raft state machine
+   * calls this from {@code reinitialize()} after Ratis installed a snapshot). An
+   * in-process reload: the state verticle stops (pending waits are answered, as at a
+   * stop), the HTTP verticles stop (their streams end with a {@code gone} frame
+   * carrying the last id delivered, so clients resume with their cursor, here or on
+   * another member), the history is replaced in place (a crash at any point leaves
+   * the old one or the new one), the state is recovered from it as at a restart, and
+   * the state and HTTP verticles start again on the same ports. One reload at a time.
+   *
+   * @return completes with the Raft position of the loaded history once this member
+   *         serves again; fails when the file cannot be loaded (the member then serves
+   *         its old history again) or the member is stopping
+   */
+  public CompletableFuture<RaftPosition> reloadFromSnapshot(Path file) {
+    CompletableFuture<RaftPosition> done = new CompletableFuture<>();
+    if (stopping.get() != null) {
+      done.completeExceptionally(new IllegalStateException("the gateway is stopping"));
+      return done;
+    }
+    if (!reloading.compareAndSet(null, done)) {
+      done.completeExceptionally(new IllegalStateException("a reload from a snapshot is already in progress"));
+      return done;
+    }
+    LOG.info("reloading this member from snapshot {}", file);
+    long t0 = System.nanoTime();
+    List<Integer> ports = new ArrayList<>();
+    http.forEach(h -> ports.add(h.actualPort()));
+    Future<Void> f = stateDeployment == null ? Future.succeededFuture()
+        : vertx.undeploy(stateDeployment).recover(e -> Future.succeededFuture());
+    for (String id : List.copyOf(httpIds)) {
+      f = f.compose(v -> vertx.undeploy(id).recover(e -> Future.succeededFuture()));
+    }
+    AtomicReference<Throwable> failed = new AtomicReference<>();
+    Future<RaftPosition> loaded = f.compose(v -> {
+      httpIds.clear();
+      http.clear();
+      stateDeployment = null;
+      return Future.fromCompletionStage(history.restoreCheckpoint(file));
+    }).recover(e -> {
+      failed.set(e);
+      return Future.succeededFuture(null);
+    });
+    loaded.compose(position -> vertx.executeBlocking(() -> recover(nodename))
+        .compose(cs -> {
+          state = stateVerticle(nodename, cs);
+          return vertx.deployVerticle(state, new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP));
+        })
+        .compose(id -> {
+          stateDeployment = id;
+          Future<Void> h = Future.succeededFuture();
+          for (int port : ports) {
+            HttpVerticle v = httpVerticle(withPort(httpOptions, port));
+            http.add(v);
+            h = h.compose(x -> vertx.deployVerticle(v).map(hid -> deployed(httpIds, hid)));
+          }
+          return h;
+        })
+        .map(v -> position))
+        .onComplete(ar -> {
+          reloading.set(null);
+          Throwable why = failed.get() != null ? failed.get() : ar.cause();
+          if (why == null) {
+            LOG.info("reloaded from snapshot {} in {} ms: epoch {}, last id {}, Raft position {}", file,
+                (System.nanoTime() - t0) / 1_000_000, history.epoch(), history.lastId(), ar.result());
+            done.complete(ar.result());
+          } else {
+            LOG.error("reloading from snapshot {} failed", file, why);
+            done.completeExceptionally(why);
+          }
+        });
+    return done;
+  }
+
+  /** {@code o} bound to {@code port} (the port the first start bound, when configured as 0). */
+  private static HttpOptions withPort(HttpOptions o, int port) {
+    return new HttpOptions(o.host(), port, o.maxBody(), o.tokens(), o.openHealth(), o.openMetrics(), o.waitMax(),
+        o.streamEvents(), o.streamBytes(), o.bookmark(), o.maxSubscribers(), o.tlsCert(), o.tlsKey(),
+        o.allowedHosts(), o.corsOrigins(), o.idleTimeout(), o.requestTimeout(), o.clients(), o.streamStall(),
+        o.limits(), o.h2c());
   }
 
   /** The bounds of one heartbeat message (docs/security.md, "One message cannot hold the writer"). */

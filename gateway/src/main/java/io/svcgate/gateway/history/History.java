@@ -4,11 +4,14 @@ import io.svcgate.state.ClusterState.GenerationChange;
 import io.svcgate.state.Event;
 import io.svcgate.state.history.EventLog;
 import io.svcgate.state.history.HistoryGoneException;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -18,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,9 +76,11 @@ public final class History implements AutoCloseable {
   public record Stats(long batches, long eventsWritten, int largestBatch, int queuedEvents, long refusedAppends) {
   }
 
-  private final DurableEventLog store;
+  private volatile DurableEventLog store;
   private final HistoryOptions options;
-  private final RecentWindow window;
+  private volatile RecentWindow window;
+  /** While the store is replaced by a snapshot ({@link #restoreCheckpoint}): retention stands aside. */
+  private volatile boolean replacing;
   private final ConcurrentLinkedQueue<Request> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger queuedEvents = new AtomicInteger();
   private final AtomicBoolean snapshotPending = new AtomicBoolean();
@@ -114,13 +120,9 @@ public final class History implements AutoCloseable {
   History(DurableEventLog store, HistoryOptions options) {
     this.store = store;
     this.options = new HistoryOptions(options);
-    this.window = new RecentWindow(options.getWindowEvents());
+    this.window = filledWindow(store, options.getWindowEvents());
     this.lastId = store.lastId();
     this.lastAppendedId = store.lastId();
-    long from = Math.max(store.oldestId() - 1, store.lastId() - window.capacity());
-    if (window.capacity() > 0 && from < store.lastId()) {
-      store.readAfter(from, (int) (store.lastId() - from)).forEach(window::put);
-    }
     this.writer = new Thread(this::runWriter, "svcgate-history-writer");
     this.writer.setDaemon(true);
     this.writer.start();
@@ -135,6 +137,15 @@ public final class History implements AutoCloseable {
       });
       this.retention.scheduleWithFixedDelay(this::retainInBackground, 0, every.toMillis(), TimeUnit.MILLISECONDS);
     }
+  }
+
+  private static RecentWindow filledWindow(DurableEventLog store, int capacity) {
+    RecentWindow window = new RecentWindow(capacity);
+    long from = Math.max(store.oldestId() - 1, store.lastId() - window.capacity());
+    if (window.capacity() > 0 && from < store.lastId()) {
+      store.readAfter(from, (int) (store.lastId() - from)).forEach(window::put);
+    }
+    return window;
   }
 
   /** Identifies this history; changes only when the data directory is wiped. */
@@ -380,7 +391,7 @@ public final class History implements AutoCloseable {
         log.debug("history: retention dropped {} events, oldest id now {}", dropped, store.oldestId());
       }
     } catch (RuntimeException e) {
-      if (!closing) {
+      if (!closing && !replacing) {
         log.error("history: retention failed, will try again in {}", options.getRetentionInterval(), e);
       }
     }
@@ -455,6 +466,135 @@ public final class History implements AutoCloseable {
     Task task = new Task(() -> store.adoptEpoch(epoch), new CompletableFuture<>());
     enqueue(task);
     return task.future;
+  }
+
+  /**
+   * Packs this history into one file (docs/storage.md, "Snapshots for Raft"): a
+   * RocksDB checkpoint of the store, made on the writer thread between two writes (so
+   * it holds exactly the changes up to its Raft position), then zipped off that thread
+   * into {@code fileFor.apply(position)} (written beside it, fsynced, renamed into
+   * place).
+   *
+   * @return completes with the Raft position the file reflects ((0, 0) when none is
+   *         recorded) once the file is complete
+   */
+  public CompletableFuture<RaftPosition> exportCheckpoint(Function<RaftPosition, Path> fileFor) {
+    CompletableFuture<RaftPosition> result = new CompletableFuture<>();
+    if (closing) {
+      return CompletableFuture.failedFuture(closed());
+    }
+    Task task = new Task(() -> {
+      RocksEventLog rocks = rocks();
+      Path dir = rocks.dataDir().resolve(CheckpointFile.CHECKPOINT_TMP + UUID.randomUUID());
+      rocks.checkpoint(dir);
+      RaftPosition position = rocks.loadRaftPosition().orElse(new RaftPosition(0, 0));
+      CheckpointFile.Manifest m = new CheckpointFile.Manifest(rocks.epoch(), position, rocks.lastId(),
+          rocks.oldestId());
+      Thread packer = new Thread(() -> {
+        Throwable failed = null;
+        try {
+          CheckpointFile.pack(dir, m, fileFor.apply(position));
+        } catch (Throwable t) {
+          failed = t;
+        }
+        try {
+          CheckpointFile.deleteTree(dir);
+        } catch (IOException e) {
+          log.warn("history: cannot delete the checkpoint {}: {}", dir, e.toString());
+        }
+        if (failed == null) {
+          result.complete(position);
+        } else {
+          result.completeExceptionally(failed);
+        }
+      }, "svcgate-history-export");
+      packer.setDaemon(true);
+      packer.start();
+    }, new CompletableFuture<>());
+    task.future.whenComplete((v, e) -> {
+      if (e != null) {
+        result.completeExceptionally(e);
+      }
+    });
+    enqueue(task);
+    return result;
+  }
+
+  /** As {@link #exportCheckpoint(Function)} into {@code file}. */
+  public CompletableFuture<RaftPosition> exportCheckpoint(Path file) {
+    return exportCheckpoint(p -> file);
+  }
+
+  /**
+   * Replaces this history, in place, with the one packed in {@code file} by
+   * {@link #exportCheckpoint}: on the writer thread, after every append queued
+   * before, the store is closed, the packed one unpacked and checked beside it, then
+   * swapped in (a crash at any point leaves the old store or the new one), reopened,
+   * and the window refilled. Readers meanwhile may fail with {@link HistoryStoreException}
+   * (the store is closed for the swap). The caller rebuilds the state from the new
+   * history ({@link #loadSnapshot}, {@link #readAfter}, {@link #loadGenerations}).
+   *
+   * @return completes with the Raft position of the new history; fails with
+   *         {@link HistoryStoreException} (the old history stays, reopened) or, when not even
+   *         the old one reopens, with that failure, which makes the history unusable ({@link #failure()})
+   */
+  public CompletableFuture<RaftPosition> restoreCheckpoint(Path file) {
+    CompletableFuture<RaftPosition> result = new CompletableFuture<>();
+    if (closing) {
+      return CompletableFuture.failedFuture(closed());
+    }
+    Task task = new Task(() -> {
+      RocksEventLog old = rocks();
+      Path dataDir = old.dataDir();
+      boolean durable = old.durable();
+      replacing = true;
+      try {
+        old.close();
+        RuntimeException failed = null;
+        RaftPosition position = null;
+        try {
+          position = RocksEventLog.importCheckpoint(dataDir, file).position();
+        } catch (RuntimeException e) {
+          failed = e;
+        }
+        RocksEventLog reopened;
+        try {
+          reopened = RocksEventLog.open(dataDir, durable, options.getBlockCacheBytes(),
+              options.getWriteBufferBytes());
+        } catch (RuntimeException e) {
+          failure = e;
+          log.error("history: cannot reopen {} after replacing it: the history is unusable", dataDir, e);
+          if (failed != null) {
+            e.addSuppressed(failed);
+          }
+          throw e;
+        }
+        store = reopened;
+        window = filledWindow(reopened, options.getWindowEvents());
+        lastId = reopened.lastId();
+        lastAppendedId = reopened.lastId();
+        if (failed != null) {
+          throw failed;
+        }
+        result.complete(position);
+      } finally {
+        replacing = false;
+      }
+    }, new CompletableFuture<>());
+    task.future.whenComplete((v, e) -> {
+      if (e != null) {
+        result.completeExceptionally(e);
+      }
+    });
+    enqueue(task);
+    return result;
+  }
+
+  private RocksEventLog rocks() {
+    if (store instanceof RocksEventLog r) {
+      return r;
+    }
+    throw new UnsupportedOperationException("only a RocksDB history can be exported or replaced");
   }
 
   /** The id of the latest stored snapshot; 0 when none. */

@@ -86,6 +86,7 @@ public final class RocksEventLog implements DurableEventLog {
   }
 
   private final Path dataDir;
+  private final Path storeDir;
   private final DataDirectoryLock lock;
   private final List<AutoCloseable> resources;
   private final RocksDB db;
@@ -105,9 +106,10 @@ public final class RocksEventLog implements DurableEventLog {
   private boolean heldBack;
   private long droppedSinceCompaction;
 
-  private RocksEventLog(Path dataDir, DataDirectoryLock lock, List<AutoCloseable> resources, RocksDB db,
+  private RocksEventLog(Path dataDir, Path storeDir, DataDirectoryLock lock, List<AutoCloseable> resources, RocksDB db,
                         ColumnFamilyHandle events, ColumnFamilyHandle meta, boolean durable) {
     this.dataDir = dataDir;
+    this.storeDir = storeDir;
     this.lock = lock;
     this.resources = resources;
     this.db = db;
@@ -138,10 +140,27 @@ public final class RocksEventLog implements DurableEventLog {
    */
   public static RocksEventLog open(Path dataDir, boolean durable, long blockCacheBytes, long writeBufferBytes) {
     DataDirectoryLock lock = DataDirectoryLock.acquire(dataDir);
+    try {
+      CheckpointFile.finishSwap(dataDir);
+    } catch (RuntimeException e) {
+      lock.close();
+      throw e;
+    }
+    return open(dataDir, dataDir.resolve(STORE_DIR), lock, durable, true, blockCacheBytes, writeBufferBytes);
+  }
+
+  /**
+   * Opens the store in {@code storeDir} ({@code lock}, if not null, is released with the
+   * log); a fresh store is created only when {@code create}.
+   */
+  static RocksEventLog open(Path dataDir, Path storeDir, DataDirectoryLock lock, boolean durable, boolean create,
+                            long blockCacheBytes, long writeBufferBytes) {
     List<AutoCloseable> resources = new ArrayList<>();
     try {
-      Path storeDir = dataDir.resolve(STORE_DIR);
       boolean fresh = isFresh(storeDir);
+      if (fresh && !create) {
+        throw new HistoryCorruptedException("history store " + storeDir + " holds no store (no CURRENT file)");
+      }
       BlockBasedTableConfig table = new BlockBasedTableConfig().setBlockSize(16 << 10);
       if (blockCacheBytes > 0) {
         table.setBlockCache(track(resources, new LRUCache(blockCacheBytes)));
@@ -188,10 +207,12 @@ public final class RocksEventLog implements DurableEventLog {
       // closed in reverse order: handles, then the db, then the options they use
       resources.add(db);
       resources.addAll(handles);
-      return new RocksEventLog(dataDir, lock, resources, db, handles.get(1), handles.get(2), durable);
+      return new RocksEventLog(dataDir, storeDir, lock, resources, db, handles.get(1), handles.get(2), durable);
     } catch (RuntimeException e) {
       closeAll(resources);
-      lock.close();
+      if (lock != null) {
+        lock.close();
+      }
       throw e;
     }
   }
@@ -855,7 +876,9 @@ public final class RocksEventLog implements DurableEventLog {
             e.getMessage());
       }
       closeAll(resources);
-      lock.close();
+      if (lock != null) {
+        lock.close();
+      }
     } finally {
       useLock.writeLock().unlock();
     }
@@ -868,7 +891,72 @@ public final class RocksEventLog implements DurableEventLog {
   }
 
   private Path storeDir() {
-    return dataDir.resolve(STORE_DIR);
+    return storeDir;
+  }
+
+  /**
+   * Replaces the store of {@code dataDir} (not open: this takes its lock) with the
+   * history packed in {@code file} ({@link CheckpointFile}): unpacked beside it,
+   * opened and checked as at any open, then swapped in so that a crash at any point
+   * leaves the old store or the new one, never a mix.
+   *
+   * @return what the packed history holds
+   * @throws HistoryStoreException     when the file is not a packed history, or on I/O errors
+   * @throws HistoryCorruptedException when the packed store does not check out (nothing replaced)
+   */
+  static CheckpointFile.Manifest importCheckpoint(Path dataDir, Path file) {
+    DataDirectoryLock lock = DataDirectoryLock.acquire(dataDir);
+    try {
+      CheckpointFile.finishSwap(dataDir);
+      Path fresh = dataDir.resolve(CheckpointFile.NEW_DIR);
+      CheckpointFile.Manifest m;
+      try {
+        m = CheckpointFile.unpack(file, fresh);
+        try (RocksEventLog check = open(dataDir, fresh, null, true, false, HistoryOptions.DEFAULT_BLOCK_CACHE_BYTES,
+            HistoryOptions.DEFAULT_WRITE_BUFFER_BYTES)) {
+          RaftPosition held = check.loadRaftPosition().orElse(new RaftPosition(0, 0));
+          if (!check.epoch().equals(m.epoch()) || check.lastId() != m.lastId() || !held.equals(m.position())) {
+            throw new HistoryCorruptedException("snapshot " + file + " does not hold what its manifest says: epoch "
+                + check.epoch() + ", last id " + check.lastId() + ", Raft position " + held + " against " + m);
+          }
+        }
+      } catch (RuntimeException e) {
+        try {
+          CheckpointFile.deleteTree(fresh);
+        } catch (IOException io) {
+          e.addSuppressed(io);
+        }
+        throw e;
+      }
+      CheckpointFile.commitSwap(dataDir);
+      log.info("history {}: replaced by snapshot {}: epoch {}, ids {}..{}, Raft position {}", dataDir, file, m.epoch(),
+          m.oldestId(), m.lastId(), m.position());
+      return m;
+    } finally {
+      lock.close();
+    }
+  }
+
+  /**
+   * Makes a RocksDB checkpoint of the store in {@code dir} (which must not exist): a
+   * consistent copy of every column family as of now (table files hard-linked when on
+   * the same file system). The caller keeps writes out meanwhile to know what it holds.
+   */
+  void checkpoint(Path dir) {
+    useLock.readLock().lock();
+    try {
+      ensureOpen();
+      // what the checkpoint holds is durable here too, whether appends are fsynced or not: the Raft
+      // log may be purged behind it
+      db.flushWal(true);
+      try (org.rocksdb.Checkpoint cp = org.rocksdb.Checkpoint.create(db)) {
+        cp.createCheckpoint(dir.toString());
+      }
+    } catch (RocksDBException e) {
+      throw storeError(storeDir(), "cannot make a checkpoint of", e);
+    } finally {
+      useLock.readLock().unlock();
+    }
   }
 
   private HistoryCorruptedException corrupted(String detail) {
