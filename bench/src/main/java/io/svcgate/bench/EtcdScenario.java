@@ -148,6 +148,7 @@ final class EtcdScenario {
             })) {
           d.client.setTimer(Math.max(1, warm), x -> gFrom[0] = System.nanoTime());
           long etcdCpu0 = e.cpuNanos();
+          long ctlCpu0 = w.cpuNanos();
           long n0 = w.notifications;
           long puts = gPaced.run(warm, d.options.durationMs()).await(5, TimeUnit.MINUTES);
           long quiet = -1;
@@ -159,8 +160,9 @@ final class EtcdScenario {
           long got = w.notifications - n0;
           grpc = new double[] {g.percentileMs(50), g.percentileMs(99)};
           System.err.printf("  P8 etcd, gRPC watchers (etcdctl): %d paced puts measured, %d of %d notifications "
-              + "with a latency; etcd CPU per notification %.1f µs%n", puts, g.count(), puts * WATCHERS,
-              (e.cpuNanos() - etcdCpu0) / 1e3 / Math.max(1, got));
+              + "with a latency; CPU per notification: etcd %.1f µs, etcdctl %.1f µs%n", puts, g.count(),
+              puts * WATCHERS, (e.cpuNanos() - etcdCpu0) / 1e3 / Math.max(1, got),
+              (w.cpuNanos() - ctlCpu0) / 1e3 / Math.max(1, got));
         }
       } else {
         System.err.println("  P8 etcd, gRPC watchers: skipped, no etcdctl at " + d.options.etcdctl
@@ -406,13 +408,7 @@ final class EtcdScenario {
 
     /** CPU time etcd has used so far (user + system, from /proc), in nanoseconds; 0 when unknown. */
     long cpuNanos() {
-      try {
-        String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L; // clock ticks of 10 ms
-      } catch (IOException | RuntimeException x) {
-        return 0;
-      }
+      return EtcdScenario.cpuNanos(process.pid());
     }
 
     @Override
@@ -422,6 +418,17 @@ final class EtcdScenario {
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       }
       LocalGateway.deleteTree(dir);
+    }
+  }
+
+  /** CPU time process {@code pid} has used so far (user + system, from /proc), in nanoseconds; 0 when unknown. */
+  static long cpuNanos(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L; // clock ticks of 10 ms
+    } catch (IOException | RuntimeException x) {
+      return 0;
     }
   }
 

@@ -110,6 +110,11 @@ final class EtcdctlWatch implements AutoCloseable {
     }
   }
 
+  /** CPU time the etcdctl process has used so far, in nanoseconds; 0 when unknown. */
+  long cpuNanos() {
+    return EtcdScenario.cpuNanos(process.pid());
+  }
+
   @Override
   public void close() {
     process.destroy();

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -46,7 +45,7 @@ public final class Path implements Comparable<Path> {
         throw new IllegalArgumentException("path step is neither a key nor an index: " + s);
       }
     }
-    return new Path(Collections.unmodifiableList(copy));
+    return new Path(List.copyOf(copy));
   }
 
   /**
@@ -69,7 +68,7 @@ public final class Path implements Comparable<Path> {
         throw new IllegalArgumentException("path element " + i + " must be a string key or a non-negative integer index, got " + s);
       }
     }
-    return new Path(Collections.unmodifiableList(steps));
+    return new Path(List.copyOf(steps));
   }
 
   /** The steps, unmodifiable. */
@@ -115,10 +114,15 @@ public final class Path implements Comparable<Path> {
     if (other.isEmpty()) {
       return this;
     }
-    List<Object> s = new ArrayList<>(steps.size() + other.size());
-    s.addAll(steps);
-    s.addAll(other.steps);
-    return new Path(Collections.unmodifiableList(s));
+    Object[] s = new Object[steps.size() + other.size()];
+    int i = 0;
+    for (Object o : steps) {
+      s[i++] = o;
+    }
+    for (Object o : other.steps) {
+      s[i++] = o;
+    }
+    return new Path(List.of(s));
   }
 
   /** The first {@code n} steps. */
@@ -145,10 +149,13 @@ public final class Path implements Comparable<Path> {
   }
 
   private Path append(Object step) {
-    List<Object> s = new ArrayList<>(steps.size() + 1);
-    s.addAll(steps);
-    s.add(step);
-    return new Path(Collections.unmodifiableList(s));
+    Object[] s = new Object[steps.size() + 1];
+    int i = 0;
+    for (Object o : steps) {
+      s[i++] = o;
+    }
+    s[i] = step;
+    return new Path(List.of(s));
   }
 
   /** The path as a JSON array of keys and indexes. */

@@ -65,25 +65,34 @@ final class AggregateRules {
   static ObjectNode inputs(ObjectNode status) {
     ObjectNode out = Json.NODES.objectNode();
     for (String k : INSTANCE_INPUTS) {
-      JsonNode v = status.get(k);
-      if (v == null) {
-        continue;
+      JsonNode v = input(k, status.get(k));
+      if (v != null) {
+        out.set(k, v);
       }
-      if (v.isObject() && "monitor".equals(k)) {
-        ObjectNode m = Json.NODES.objectNode();
-        for (String mk : MONITOR_INPUTS) {
-          JsonNode mv = v.get(mk);
-          if (mv != null) {
-            m.set(mk, mv.isContainerNode() ? mv.deepCopy() : mv);
-          }
-        }
-        v = m;
-      } else if (v.isContainerNode()) {
-        v = v.deepCopy();
-      }
-      out.set(k, v);
     }
     return out;
+  }
+
+  /**
+   * What {@link #inputs} keeps of one input key's value: the value itself when it is not
+   * a container, a copy when it is, and of a {@code monitor} object only its
+   * {@link #MONITOR_INPUTS}; null for null.
+   */
+  static JsonNode input(String key, JsonNode v) {
+    if (v == null) {
+      return null;
+    }
+    if (v.isObject() && "monitor".equals(key)) {
+      ObjectNode m = Json.NODES.objectNode();
+      for (String mk : MONITOR_INPUTS) {
+        JsonNode mv = v.get(mk);
+        if (mv != null) {
+          m.set(mk, mv.isContainerNode() ? mv.deepCopy() : mv);
+        }
+      }
+      return m;
+    }
+    return v.isContainerNode() ? v.deepCopy() : v;
   }
 
   /** What the aggregation of one object reads beyond its own instances. */

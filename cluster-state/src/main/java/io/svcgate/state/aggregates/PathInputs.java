@@ -2,7 +2,9 @@ package io.svcgate.state.aggregates;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * What the rules read of one object path, kept between changes (aggregates.md §2.2,
@@ -59,6 +61,11 @@ final class PathInputs implements InstanceSet {
     }
     int i = view.position(node);
     Instances.Entry before = slots[i];
+    ObjectNode status = view.status(node);
+    JsonNode e = status == null ? null : status.get(path.path());
+    if (before != null && e != null && e.isObject()) {
+      return update(i, before, (ObjectNode) e);
+    }
     Instances.Entry now = entry(view, node, path.path());
     slots[i] = now;
     if (before == null ? now == null
@@ -73,6 +80,73 @@ final class PathInputs implements InstanceSet {
       tally.add(now.status());
     }
     return true;
+  }
+
+  /**
+   * Brings a kept entry up to date with the live one in place: the input keys are
+   * compared one by one (a value the document still shares with the kept entry costs a
+   * reference comparison), and only when one differs does the tally move.
+   */
+  private boolean update(int i, Instances.Entry before, ObjectNode live) {
+    ObjectNode kept = before.status();
+    List<String> differ = null;
+    for (String k : AggregateRules.INSTANCE_INPUTS) {
+      JsonNode lv = live.get(k);
+      JsonNode kv = kept.get(k);
+      if (lv == kv) {
+        continue;
+      }
+      if (lv != null && kv != null && sameInput(k, lv, kv)) {
+        if (!lv.isContainerNode()) {
+          // the same reading: keep the value as the document has it now, as a fresh read would
+          kept.set(k, lv);
+        }
+        continue;
+      }
+      if (differ == null) {
+        differ = new ArrayList<>(2);
+      }
+      differ.add(k);
+    }
+    if (differ == null) {
+      return false;
+    }
+    boolean wasCounted = before.counted();
+    if (wasCounted) {
+      tally.remove(kept);
+    }
+    for (String k : differ) {
+      JsonNode v = AggregateRules.input(k, live.get(k));
+      if (v == null) {
+        kept.remove(k);
+      } else {
+        kept.set(k, v);
+      }
+    }
+    boolean counted = AggregateRules.truthy(kept.get("updated"));
+    if (counted != wasCounted) {
+      slots[i] = new Instances.Entry(before.node(), kept, counted);
+    }
+    if (counted) {
+      tally.add(kept);
+    }
+    return true;
+  }
+
+  /** True when a live value reads as the kept one ({@link AggregateRules#input}). */
+  private static boolean sameInput(String key, JsonNode live, JsonNode kept) {
+    if (live.isObject() && "monitor".equals(key)) {
+      if (!kept.isObject()) {
+        return false;
+      }
+      for (String mk : AggregateRules.MONITOR_INPUTS) {
+        if (!Objects.equals(live.get(mk), kept.get(mk))) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return live.equals(kept);
   }
 
   /** True when some counting node has a config entry for the path. */
@@ -134,7 +208,7 @@ final class PathInputs implements InstanceSet {
 
   /** The entries as a list, counted or not, in order (for comparisons in tests). */
   Instances instances() {
-    List<Instances.Entry> entries = new java.util.ArrayList<>(slots.length);
+    List<Instances.Entry> entries = new ArrayList<>(slots.length);
     for (Instances.Entry e : slots) {
       if (e != null) {
         entries.add(e);

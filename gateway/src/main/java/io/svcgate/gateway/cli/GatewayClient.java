@@ -259,6 +259,10 @@ final class GatewayClient {
    * the failure to reach it, as without a list; with several, one message that
    * says what each did.
    *
+   * <p>Only for requests that may be sent twice (reads, setting a value): a
+   * connection that fails after the request left may have had it applied, and
+   * the next member gets it again.
+   *
    * @param request called before each attempt (a wait asks for the time left)
    * @throws CliException exit 3 when no member answered other than 503
    */
