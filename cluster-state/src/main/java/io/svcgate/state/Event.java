@@ -1,9 +1,12 @@
 package io.svcgate.state;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -29,7 +32,8 @@ public final class Event {
   private final long tsMicros;
   private final String nodename;
   private final String kind;
-  private final JsonNode data;
+  /** The data; for a patch made here, built from the stanzas when first asked for. */
+  private volatile JsonNode data;
   private final List<Stanza> stanzas;
   private final String eventId;
   private final String opHints;
@@ -41,7 +45,7 @@ public final class Event {
     this.tsMicros = tsMicros;
     this.nodename = Objects.requireNonNull(nodename, "nodename");
     this.kind = Objects.requireNonNull(kind, "kind");
-    this.data = Objects.requireNonNull(data, "data");
+    this.data = PATCH.equals(kind) && data == null ? null : Objects.requireNonNull(data, "data");
     this.stanzas = stanzas;
     JsonNode eid = EVENT.equals(kind) ? data.get("id") : null;
     this.eventId = eid != null && eid.isTextual() ? eid.textValue() : null;
@@ -68,11 +72,52 @@ public final class Event {
       throw new IllegalArgumentException("opHints has " + opHints.length() + " letters for " + stanzas.size() + " stanzas");
     }
     List<Stanza> copy = Collections.unmodifiableList(new ArrayList<>(stanzas));
-    ArrayNode data = Json.NODES.arrayNode(copy.size());
-    for (Stanza s : copy) {
-      data.add(s.toJson());
+    long micros = micros(ts);
+    return new Event(id, micros, nodename, PATCH, null, copy, opHints, patchJson(id, micros, nodename, copy));
+  }
+
+  /**
+   * The envelope of a patch written straight from its stanzas, without a tree of it:
+   * the same bytes as {@link Json#bytes} of {@link #envelope()} (the values are written
+   * by the same mapper).
+   */
+  private static byte[] patchJson(long id, long tsMicros, String nodename, List<Stanza> stanzas) {
+    ByteArrayBuilder out = new ByteArrayBuilder(512);
+    try (JsonGenerator g = Json.MAPPER.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeNumberField("id", id);
+      g.writeFieldName("ts");
+      g.writeNumber(ts(tsMicros));
+      g.writeStringField("nodename", nodename);
+      g.writeStringField("kind", PATCH);
+      g.writeFieldName("data");
+      g.writeStartArray();
+      for (Stanza st : stanzas) {
+        g.writeStartArray();
+        g.writeStartArray();
+        for (Object step : st.path().steps()) {
+          if (step instanceof Integer i) {
+            g.writeNumber(i);
+          } else {
+            g.writeString((String) step);
+          }
+        }
+        g.writeEndArray();
+        if (!st.isDelete()) {
+          g.writeTree(st.value());
+        }
+        g.writeEndArray();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    return new Event(id, micros(ts), nodename, PATCH, data, copy, opHints, null);
+    return out.toByteArray();
+  }
+
+  private static BigDecimal ts(long tsMicros) {
+    return BigDecimal.valueOf(tsMicros, 6).stripTrailingZeros();
   }
 
   /** An event of kind "event"; {@code data} must hold a string {@code id} and is not copied. */
@@ -144,7 +189,16 @@ public final class Event {
 
   /** The data as sent in the envelope. Never mutate it. */
   public JsonNode data() {
-    return data;
+    JsonNode d = data;
+    if (d == null) {
+      // a patch made here: its stanzas as a tree, made once (two threads racing make equal trees)
+      ArrayNode a = Json.NODES.arrayNode(stanzas.size());
+      for (Stanza s : stanzas) {
+        a.add(s.toJson());
+      }
+      data = d = a;
+    }
+    return d;
   }
 
   /** For a patch, its stanzas (absolute paths); empty for an event. */
@@ -180,10 +234,10 @@ public final class Event {
   public ObjectNode envelope() {
     ObjectNode o = Json.NODES.objectNode();
     o.put("id", id);
-    o.put("ts", BigDecimal.valueOf(tsMicros, 6).stripTrailingZeros());
+    o.put("ts", ts(tsMicros));
     o.put("nodename", nodename);
     o.put("kind", kind);
-    o.set("data", data);
+    o.set("data", data());
     return o;
   }
 
