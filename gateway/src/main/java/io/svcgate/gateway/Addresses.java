@@ -46,6 +46,13 @@ public final class Addresses {
    * durable here (a forget or ask-full: the id of the last event, status 200).
    */
   public static final String APPLY_COMMITTED = "svcgate.internal.apply.committed";
+  /**
+   * Internal, cluster mode only, asked by the leader: the leader's clock in epoch
+   * milliseconds; replies a JSON object {@code {"started": bool, "stale": [names]}}: whether
+   * the cluster's history has started, and the beating nodes not heard from for
+   * {@code hb.timeout} at that time (what the leader's next tick entry marks stale).
+   */
+  public static final String STALE_CANDIDATES = "svcgate.internal.stale.candidates";
 
   private Addresses() {
   }

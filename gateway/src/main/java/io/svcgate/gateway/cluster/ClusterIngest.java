@@ -9,6 +9,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -136,18 +137,31 @@ public final class ClusterIngest extends VerticleBase {
         + "): not acknowledged, retry later");
   }
 
-  /** On the leader only: the leader's clock, for liveness; and this member's URL until the group has it. */
+  /**
+   * On the leader only: its liveness decision (the nodes its own state finds not heard
+   * from for {@code hb.timeout}), proposed as a tick entry when there is one to make, or
+   * to start the cluster's history; and this member's URL until the group has it.
+   */
   private void tick() {
     member.maybeAnnounce();
     if (!member.isLeaderReady() || ticking) {
       return;
     }
     ticking = true;
-    Future.fromCompletionStage(member.propose(new Committed.Tick()), context).onComplete(ar -> {
-      ticking = false;
-      if (ar.failed()) {
-        LOG.debug("raft: tick not committed: {}", ar.cause().getMessage());
-      }
-    });
+    vertx.eventBus().<JsonObject>request(Addresses.STALE_CANDIDATES, System.currentTimeMillis(), LOCAL)
+        .compose(answer -> {
+          JsonObject a = answer.body();
+          List<String> stale = a.getJsonArray("stale").stream().map(String.class::cast).toList();
+          if (stale.isEmpty() && a.getBoolean("started")) {
+            return Future.<Void>succeededFuture(); // nothing to decide: no entry
+          }
+          return Future.fromCompletionStage(member.propose(new Committed.Tick(stale)), context).<Void>mapEmpty();
+        })
+        .onComplete(ar -> {
+          ticking = false;
+          if (ar.failed()) {
+            LOG.debug("raft: tick not committed: {}", ar.cause().getMessage());
+          }
+        });
   }
 }

@@ -33,9 +33,22 @@ public record Committed(long term, long index, long leaderMillis, Command comman
   }
 
   /**
-   * The leader's clock ticked: mark stale the beating nodes not heard from for
-   * {@code hb.timeout} at {@code leaderMillis}. Proposed by the leader only.
+   * The leader's liveness decision: the nodes it found not heard from for
+   * {@code hb.timeout} at its clock go stale (those still beating when the entry
+   * applies), at {@code leaderMillis}. The leader decides, from its own state, and the
+   * decision is carried in the log: every member marks the same nodes, whatever its
+   * own record of when it last heard them (which a restart can move). Proposed by the
+   * leader only; an empty list changes nothing (the first one starts the history).
    */
-  public record Tick() implements Command {
+  public record Tick(java.util.List<String> stale) implements Command {
+
+    public Tick {
+      stale = java.util.List.copyOf(stale);
+    }
+
+    /** A tick that marks nothing. */
+    public Tick() {
+      this(java.util.List.of());
+    }
   }
 }

@@ -42,6 +42,9 @@ public final class EntryCodec {
   private static final HeartbeatMessage.Limits LOG_LIMITS =
       new HeartbeatMessage.Limits(Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE);
   private static final int MAX_NAME_BYTES = 4 * HeartbeatMessage.MAX_NODENAME_LENGTH;
+  /** The most nodes one tick marks stale; the leader marks the others with its next tick. */
+  public static final int MAX_TICK_NODES = 1000;
+  private static final int MAX_TICK_BYTES = MAX_TICK_NODES * (MAX_NAME_BYTES + 1);
   private static final int MAX_URL_BYTES = 2048;
 
   private EntryCodec() {
@@ -87,9 +90,9 @@ public final class EntryCodec {
     } else if (command instanceof Committed.AskFull a) {
       type = ASK_FULL;
       payload = a.nodename().getBytes(StandardCharsets.UTF_8);
-    } else if (command instanceof Committed.Tick) {
+    } else if (command instanceof Committed.Tick t) {
       type = TICK;
-      payload = new byte[0];
+      payload = String.join("\n", t.stale()).getBytes(StandardCharsets.UTF_8);
     } else if (command instanceof Announce a) {
       type = ANNOUNCE;
       payload = (a.member() + "\n" + a.http()).getBytes(StandardCharsets.UTF_8);
@@ -162,10 +165,17 @@ public final class EntryCodec {
         return new Committed.AskFull(name(p));
       }
       case TICK -> {
-        if (p.length != 0) {
-          throw new CorruptEntryException("tick entry with a payload of " + p.length + " bytes");
+        if (p.length == 0) {
+          return new Committed.Tick();
         }
-        return new Committed.Tick();
+        if (p.length > MAX_TICK_BYTES) {
+          throw new CorruptEntryException("tick entry with a payload of " + p.length + " bytes: too long");
+        }
+        java.util.List<String> stale = new java.util.ArrayList<>();
+        for (String n : utf8(p).split("\n", -1)) {
+          stale.add(name(n.getBytes(StandardCharsets.UTF_8)));
+        }
+        return new Committed.Tick(stale);
       }
       case ANNOUNCE -> {
         if (p.length > MAX_URL_BYTES + MAX_NAME_BYTES) {

@@ -4,6 +4,7 @@ import io.svcgate.gateway.Addresses;
 import io.svcgate.gateway.bus.EventCodec;
 import io.svcgate.gateway.bus.LazyJsonMap;
 import io.svcgate.gateway.cluster.Committed;
+import io.svcgate.gateway.cluster.EntryCodec;
 import io.svcgate.gateway.history.History;
 import io.svcgate.gateway.history.RaftPosition;
 import io.svcgate.gateway.log.LogText;
@@ -144,6 +145,7 @@ public final class StateVerticle extends VerticleBase {
             + "(docs/storage.md, \"Cluster mode\")"));
       }
       consumers.add(bus.<Committed>localConsumer(Addresses.APPLY_COMMITTED, this::onCommitted));
+      consumers.add(bus.<Long>localConsumer(Addresses.STALE_CANDIDATES, this::onStaleCandidates));
     } else {
       consumers.add(bus.<HeartbeatMessage>localConsumer(Addresses.APPLY, this::onApply));
       consumers.add(bus.<String>localConsumer(Addresses.FORGET, this::onForget));
@@ -395,12 +397,46 @@ public final class StateVerticle extends VerticleBase {
 
   /** Marks stale the beating nodes not heard from for {@code hb.timeout} at {@code now}; their events. */
   private List<Event> staleAt(double now) {
-    double limit = options.hbTimeout().toMillis() / 1000d;
     List<Event> events = new ArrayList<>();
-    for (NodeInfo n : List.copyOf(state.nodes())) {
+    for (String n : staleCandidates(now, Integer.MAX_VALUE)) {
+      LOG.info("node {} is stale: nothing heard for {}", LogText.escape(n), Durations.format(options.hbTimeout()));
+      events.addAll(state.markStale(n, now));
+    }
+    return events;
+  }
+
+  /** The beating nodes not heard from for {@code hb.timeout} at {@code now}, at most {@code max}, in node order. */
+  private List<String> staleCandidates(double now, int max) {
+    double limit = options.hbTimeout().toMillis() / 1000d;
+    List<String> found = new ArrayList<>();
+    for (NodeInfo n : state.nodes()) {
+      if (found.size() == max) {
+        break;
+      }
       if (n.status() == NodeInfo.Liveness.BEATING && n.lastSeen() > 0 && now - n.lastSeen() > limit) {
-        LOG.info("node {} is stale: nothing heard for {}", LogText.escape(n.nodename()), Durations.format(options.hbTimeout()));
-        events.addAll(state.markStale(n.nodename(), now));
+        found.add(n.nodename());
+      }
+    }
+    return found;
+  }
+
+  /** Cluster mode, on the leader: what its next tick should mark stale ({@link Addresses#STALE_CANDIDATES}). */
+  private void onStaleCandidates(Message<Long> msg) {
+    List<String> stale = failed() ? List.of() : staleCandidates(msg.body() / 1000d, EntryCodec.MAX_TICK_NODES);
+    msg.reply(new JsonObject().put("started", clusterStarted).put("stale", new io.vertx.core.json.JsonArray(stale)));
+  }
+
+  /**
+   * Applies the leader's liveness decision: the listed nodes that are still beating go
+   * stale at the leader's time. Whether this member heard them more recently does not
+   * matter (its record of that can differ after a restart): every member marks the same.
+   */
+  private List<Event> markStale(Committed.Tick tick, double now) {
+    List<Event> events = new ArrayList<>();
+    for (String n : tick.stale()) {
+      if (state.node(n).map(i -> i.status() == NodeInfo.Liveness.BEATING).orElse(false)) {
+        LOG.info("node {} is stale: the leader heard nothing for {}", LogText.escape(n), Durations.format(options.hbTimeout()));
+        events.addAll(state.markStale(n, now));
       }
     }
     return events;
@@ -520,8 +556,8 @@ public final class StateVerticle extends VerticleBase {
     if (c.command() instanceof Committed.Heartbeat h) {
       return mostEventsOf(h.message());
     }
-    if (c.command() instanceof Committed.Tick) {
-      return 2 * state.nodes().size() + 1;
+    if (c.command() instanceof Committed.Tick t) {
+      return 2 * t.stale().size() + 1;
     }
     return 4;
   }
@@ -583,7 +619,7 @@ public final class StateVerticle extends VerticleBase {
         r = new ApplyReply(200, 0, node, 0, null);
       }
     } else {
-      events.addAll(staleAt(now));
+      events.addAll(markStale((Committed.Tick) cmd, now));
       r = new ApplyReply(200, 0, node, 0, null);
     }
     commit(events, received, new RaftPosition(c.term(), c.index())).onComplete(ar -> {

@@ -45,6 +45,7 @@ class EntryCodecProperties {
         names.map(Committed.Forget::new),
         names.map(Committed.AskFull::new),
         Arbitraries.just(new Committed.Tick()),
+        names.list().ofMinSize(1).ofMaxSize(20).map(Committed.Tick::new),
         names.map(n -> new EntryCodec.Announce("127.0.0.1:" + (1000 + n.length()), "http://" + n + ":1215")));
   }
 

@@ -167,16 +167,17 @@ class CommittedApplyTest {
     assertThat(history.readAfter(first.id(), 100)).allSatisfy(e -> assertThat(e.tsMicros()).isEqualTo(t1 * 1000));
     assertThat(history.raftPosition()).contains(new RaftPosition(2, 7));
 
-    // a tick within the timeout changes nothing, so writes nothing
+    // a tick that decides nothing changes nothing, so writes nothing
     ApplyReply quiet = send(new Committed(2, 8, t1 + HB_TIMEOUT.toMillis() - 1, new Committed.Tick()));
     assertThat(quiet.status()).isEqualTo(200);
     assertThat(quiet.id()).isEqualTo(second.id());
     assertThat(history.lastId()).isEqualTo(second.id());
     assertThat(history.raftPosition()).contains(new RaftPosition(2, 7));
 
-    // past it, at the leader's time (not this machine's), n1 goes stale
+    // the leader decided n1 is stale: it goes stale at the leader's time (not this machine's);
+    // a node the tick names that is unknown here changes nothing
     long t2 = t1 + HB_TIMEOUT.toMillis() + 1;
-    ApplyReply tick = send(new Committed(2, 9, t2, new Committed.Tick()));
+    ApplyReply tick = send(new Committed(2, 9, t2, new Committed.Tick(List.of("n1", "nobody"))));
     assertThat(tick.status()).isEqualTo(200);
     assertThat(tick.id()).isGreaterThan(second.id());
     List<Event> stale = history.readAfter(second.id(), 100);
@@ -207,6 +208,25 @@ class CommittedApplyTest {
     assertThat(third.status()).isEqualTo(202);
     assertThat(third.merged()).isEqualTo(3);
     assertThat(history.raftPosition()).contains(new RaftPosition(3, 11));
+  }
+
+  @Test
+  void aTickMarksStaleWhatTheLeaderDecidedWhateverThisMemberLastHeard() throws Exception {
+    send(new Committed(1, 1, T0, hb(full("n1", 1, "idle"))));
+    send(new Committed(1, 2, T0, hb(full("n2", 1, "idle"))));
+    long lastId = history.lastId();
+    // this member heard n1 a moment ago (its restart could have moved that record): the
+    // leader's decision is what counts, so every member marks exactly the same nodes
+    ApplyReply tick = send(new Committed(1, 3, T0 + 10, new Committed.Tick(List.of("n1"))));
+    assertThat(tick.status()).isEqualTo(200);
+    List<Event> events = history.readAfter(lastId, 100);
+    assertThat(events).isNotEmpty();
+    assertThat(new String(events.get(0).json(), StandardCharsets.UTF_8)).contains("hb_stale").contains("n1");
+    assertThat(events).noneMatch(e -> new String(e.json(), StandardCharsets.UTF_8).contains("\"n2\""));
+    // named again, n1 is already stale: nothing more
+    long after = history.lastId();
+    assertThat(send(new Committed(1, 4, T0 + 20, new Committed.Tick(List.of("n1")))).id()).isEqualTo(after);
+    assertThat(history.lastId()).isEqualTo(after);
   }
 
   @Test

@@ -136,7 +136,7 @@ class MembersAgreeTest {
       String name = "n" + node;
       Committed.Command cmd;
       if (i % 17 == 0) {
-        cmd = new Committed.Tick();
+        cmd = new Committed.Tick(List.of(name)); // the leader's decision: that node is stale
       } else if (i == 50) {
         cmd = new Committed.AskFull("n1");
       } else if (i == 70) {
