@@ -95,7 +95,7 @@ public final class Gateway {
   private RawVerticle raw;
   private String stateDeployment;
   /** Set in cluster mode only. */
-  private io.svcgate.gateway.cluster.ClusterStatus cluster;
+  private volatile io.svcgate.gateway.cluster.ClusterStatus cluster;
   /** Cluster mode only: the Raft member's settings, and the member once it runs. */
   private ClusterOptions clusterOptions;
   private RaftMember member;
