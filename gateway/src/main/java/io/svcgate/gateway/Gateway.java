@@ -6,6 +6,7 @@ import io.svcgate.gateway.bus.EventCodec;
 import io.svcgate.gateway.bus.LocalCodec;
 import io.svcgate.gateway.cluster.ClusterIngest;
 import io.svcgate.gateway.cluster.ClusterOptions;
+import io.svcgate.gateway.cluster.HistorySnapshots;
 import io.svcgate.gateway.cluster.RaftMember;
 import io.svcgate.gateway.config.ConfigException;
 import io.svcgate.gateway.config.ConfigKey;
@@ -94,7 +95,7 @@ public final class Gateway {
   private RawVerticle raw;
   private String stateDeployment;
   /** Set in cluster mode only. */
-  private io.svcgate.gateway.cluster.ClusterStatus cluster;
+  private volatile io.svcgate.gateway.cluster.ClusterStatus cluster;
   /** Cluster mode only: the Raft member's settings, and the member once it runs. */
   private ClusterOptions clusterOptions;
   private RaftMember member;
@@ -263,7 +264,17 @@ public final class Gateway {
         });
     if (clusterOptions != null) {
       // the Raft member runs before any door takes ingest; ClusterIngest takes APPLY, FORGET and ASK_FULL
-      member = new RaftMember(clusterOptions, vertx, history::raftPosition, history::lastId);
+      member = new RaftMember(clusterOptions, vertx, history::raftPosition, new HistorySnapshots() {
+        @Override
+        public CompletableFuture<RaftPosition> export(Function<RaftPosition, Path> fileFor) {
+          return history.exportCheckpoint(fileFor);
+        }
+
+        @Override
+        public CompletableFuture<RaftPosition> reload(Path file) {
+          return reloadFromSnapshot(file);
+        }
+      }, history::lastId);
       f = f.compose(v -> vertx.<Void>executeBlocking(() -> {
         member.start();
         return null;

@@ -25,9 +25,10 @@ import java.util.regex.Pattern;
  * @param storage        the Raft storage directory, {@code <data>/raft}
  * @param requestTimeout {@code cluster.request-timeout}
  * @param tickMillis     how often the leader proposes a liveness tick
+ * @param snapshotEvery  {@code cluster.snapshot-every}: Raft entries between two snapshots of the history
  */
 public record ClusterOptions(String name, String host, int port, List<String> members, String httpUrl, Path storage,
-                             Duration requestTimeout, long tickMillis) {
+                             Duration requestTimeout, long tickMillis, long snapshotEvery) {
 
   /** The most members a group may have: a majority of 7 is 4, more only slows every commit. */
   public static final int MAX_MEMBERS = 7;
@@ -72,8 +73,12 @@ public record ClusterOptions(String name, String host, int port, List<String> me
     }
     long hb = config.duration(ConfigKey.HB_TIMEOUT).toMillis();
     long tick = Math.max(100, Math.min(1000, hb / 4));
+    long snapshotEvery = config.longValue(ConfigKey.CLUSTER_SNAPSHOT_EVERY);
+    if (snapshotEvery < 10) {
+      throw new ConfigException("cluster.snapshot-every must be at least 10, got " + snapshotEvery);
+    }
     return new ClusterOptions(name, host, port, members, url, Path.of(config.string(ConfigKey.DATA)).resolve("raft"),
-        timeout, tick);
+        timeout, tick, snapshotEvery);
   }
 
   /**

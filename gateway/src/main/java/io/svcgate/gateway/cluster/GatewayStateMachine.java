@@ -6,12 +6,14 @@ import io.svcgate.gateway.state.ApplyReply;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.svcgate.gateway.history.RaftPosition;
+import java.io.File;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -33,6 +35,11 @@ import org.apache.ratis.statemachine.StateMachineStorage;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
+import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.apache.ratis.server.raftlog.RaftLog;
+import org.apache.ratis.io.MD5Hash;
+import org.apache.ratis.util.LifeCycle;
+import org.apache.ratis.util.MD5FileUtil;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,6 +70,8 @@ final class GatewayStateMachine extends BaseStateMachine {
 
   private final Vertx vertx;
   private final Supplier<Optional<RaftPosition>> recorded;
+  /** The history as snapshots; null: none taken (tests of the plumbing alone). */
+  private final HistorySnapshots snapshots;
   private final Consumer<EntryCodec.Announce> announced;
   private final Runnable configurationChanged;
   private final Consumer<RaftPeerId> leaderChanged;
@@ -85,9 +94,11 @@ final class GatewayStateMachine extends BaseStateMachine {
    * @param configurationChanged called when a new group configuration is applied
    * @param leaderChanged        called with the new leader (null while there is none)
    */
-  GatewayStateMachine(Vertx vertx, Supplier<Optional<RaftPosition>> recorded, Consumer<EntryCodec.Announce> announced,
-                      Runnable configurationChanged, Consumer<RaftPeerId> leaderChanged) {
+  GatewayStateMachine(Vertx vertx, Supplier<Optional<RaftPosition>> recorded, HistorySnapshots snapshots,
+                      Consumer<EntryCodec.Announce> announced, Runnable configurationChanged,
+                      Consumer<RaftPeerId> leaderChanged) {
     this.vertx = vertx;
+    this.snapshots = snapshots;
     this.recorded = recorded;
     this.announced = announced;
     this.configurationChanged = configurationChanged;
@@ -98,6 +109,7 @@ final class GatewayStateMachine extends BaseStateMachine {
   @Override
   public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
     super.initialize(server, groupId, raftStorage);
+    getLifeCycle().transition(LifeCycle.State.STARTING);
     storage.init(raftStorage);
     Optional<RaftPosition> from = recorded.get();
     if (from.isPresent()) {
@@ -106,9 +118,26 @@ final class GatewayStateMachine extends BaseStateMachine {
       applied = from.get().index();
       LOG.info("raft: the history holds the log up to index {} (term {}); replaying only what follows",
           from.get().index(), from.get().term());
+      SnapshotInfo s = storage.getLatestSnapshot();
+      if (snapshots != null && (s == null || s.getIndex() < durable.getIndex())) {
+        // the snapshot Ratis may send must be at least where this member resumes
+        try {
+          takeSnapshot();
+        } catch (IOException e) {
+          LOG.warn("raft: cannot snapshot the history at start ({}): no snapshot until the next one", e.getMessage());
+        }
+      }
     } else {
       applied = 0;
     }
+    getLifeCycle().transition(LifeCycle.State.RUNNING);
+  }
+
+  /** Before Ratis installs a snapshot from the leader. */
+  @Override
+  public void pause() {
+    getLifeCycle().transition(LifeCycle.State.PAUSING);
+    getLifeCycle().transition(LifeCycle.State.PAUSED);
   }
 
   @Override
@@ -125,7 +154,7 @@ final class GatewayStateMachine extends BaseStateMachine {
   public SnapshotInfo getLatestSnapshot() {
     SnapshotInfo s = storage.getLatestSnapshot();
     TermIndex d = durable;
-    if (s != null || d == null) {
+    if (d == null || (s != null && s.getIndex() >= d.getIndex())) {
       return s;
     }
     return new SnapshotInfo() {
@@ -139,6 +168,74 @@ final class GatewayStateMachine extends BaseStateMachine {
         return List.of();
       }
     };
+  }
+
+  /**
+   * Packs the history into Ratis' snapshot file layout ({@code snapshot.<term>_<index>}
+   * plus its MD5) at the history's Raft position; Ratis then trims its log behind it.
+   */
+  @Override
+  public long takeSnapshot() throws IOException {
+    if (snapshots == null) {
+      return super.takeSnapshot();
+    }
+    SnapshotInfo latest = storage.getLatestSnapshot();
+    Optional<RaftPosition> now = recorded.get();
+    if (latest != null && now.map(RaftPosition::index).orElse(0L) <= latest.getIndex()) {
+      // the history has not moved since (entries that changed nothing): the snapshot stands
+      return latest.getIndex();
+    }
+    RaftPosition p;
+    try {
+      p = snapshots.export(pos -> storage.getSnapshotFile(pos.term(), pos.index()).toPath()).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while the history was packed", e);
+    } catch (ExecutionException e) {
+      throw new IOException("packing the history failed: " + e.getCause().getMessage(), e.getCause());
+    }
+    if (p.index() == 0) {
+      return RaftLog.INVALID_LOG_INDEX;
+    }
+    File f = storage.getSnapshotFile(p.term(), p.index());
+    MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(f);
+    storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(f.toPath(), md5),
+        TermIndex.valueOf(p.term(), p.index())));
+    LOG.info("raft: history snapshot at index {} (term {}), {} bytes", p.index(), p.term(), f.length());
+    return p.index();
+  }
+
+  /** After Ratis installed a snapshot from the leader: the history and state become the snapshot's. */
+  @Override
+  public void reinitialize() throws IOException {
+    getLifeCycle().transition(LifeCycle.State.STARTING);
+    SingleFileSnapshotInfo s = storage.loadLatestSnapshot();
+    if (s == null || snapshots == null) {
+      getLifeCycle().transition(LifeCycle.State.RUNNING);
+      return;
+    }
+    RaftPosition p;
+    try {
+      p = snapshots.reload(s.getFile().getPath()).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while loading the snapshot", e);
+    } catch (ExecutionException e) {
+      failure = "loading the leader's snapshot " + s.getFile().getPath() + " failed (" + e.getCause().getMessage()
+          + "); this member is DOWN until restarted";
+      LOG.error("raft: {}", failure);
+      throw new IOException(failure, e.getCause());
+    }
+    TermIndex ti = TermIndex.valueOf(p.term(), p.index());
+    durable = ti;
+    setLastAppliedTermIndex(ti);
+    tail = CompletableFuture.completedFuture(null);
+    applied = ti.getIndex();
+    for (Map.Entry<Long, CompletableFuture<Void>> w; (w = waiters.firstEntry()) != null && w.getKey() <= applied; ) {
+      waiters.remove(w.getKey()).complete(null);
+    }
+    getLifeCycle().transition(LifeCycle.State.RUNNING);
+    LOG.info("raft: loaded the leader's snapshot at index {} (term {})", ti.getIndex(), ti.getTerm());
   }
 
   @Override

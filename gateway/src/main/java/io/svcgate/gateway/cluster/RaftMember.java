@@ -84,6 +84,7 @@ public final class RaftMember implements ClusterStatus, AutoCloseable {
   private final ExecutorService sender;
   private final ExecutorService admin;
   private final RaftProperties properties = new RaftProperties();
+  private final boolean snapshotting;
   private RaftServer server;
   private RaftClient client;
   private volatile boolean closed;
@@ -94,6 +95,14 @@ public final class RaftMember implements ClusterStatus, AutoCloseable {
    */
   public RaftMember(ClusterOptions options, Vertx vertx, Supplier<Optional<RaftPosition>> recorded,
                     LongSupplier lastEventId) {
+    this(options, vertx, recorded, null, lastEventId);
+  }
+
+  /**
+   * @param snapshots the history as Raft snapshots (null: none, the log is kept whole)
+   */
+  public RaftMember(ClusterOptions options, Vertx vertx, Supplier<Optional<RaftPosition>> recorded,
+                    HistorySnapshots snapshots, LongSupplier lastEventId) {
     this.options = options;
     this.groupId = groupId(options.name());
     this.selfId = RaftPeerId.valueOf(options.self());
@@ -103,7 +112,8 @@ public final class RaftMember implements ClusterStatus, AutoCloseable {
     } catch (IllegalStateException alreadyRegistered) {
       // the gateway registers its local codecs too
     }
-    this.machine = new GatewayStateMachine(vertx, recorded, this::announced, () -> reannounce = true,
+    this.snapshotting = snapshots != null;
+    this.machine = new GatewayStateMachine(vertx, recorded, snapshots, this::announced, () -> reannounce = true,
         this::leaderChanged);
     this.sender = Executors.newSingleThreadExecutor(r -> daemon(r, "svcgate-raft-propose"));
     this.admin = Executors.newSingleThreadExecutor(r -> daemon(r, "svcgate-raft-admin"));
@@ -145,9 +155,14 @@ public final class RaftMember implements ClusterStatus, AutoCloseable {
     RaftServerConfigKeys.Log.setAsyncFlushEnabled(properties, false);
     RaftServerConfigKeys.Log.setSegmentSizeMax(properties, org.apache.ratis.util.SizeInBytes.valueOf("8MB"));
     RaftServerConfigKeys.Log.setPreallocatedSize(properties, org.apache.ratis.util.SizeInBytes.valueOf("1MB"));
-    // the history is the state machine's durable copy (docs/storage.md); the log is kept whole
-    RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, false);
+    // the history is the state machine's durable copy (docs/storage.md): packed as a snapshot every
+    // cluster.snapshot-every entries, the log trimmed behind it, sent to a member too far behind
+    RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, snapshotting);
+    RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(properties, options.snapshotEvery());
     RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(properties, false);
+    RaftServerConfigKeys.Snapshot.setRetentionFileNum(properties, 2);
+    RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(properties, true);
+    RaftServerConfigKeys.Log.setPurgeGap(properties, (int) Math.min(1024, Math.max(1, options.snapshotEvery() / 2)));
     RaftClientConfigKeys.Rpc.setRequestTimeout(properties, TimeDuration.valueOf(3000, TimeUnit.MILLISECONDS));
     RaftClientConfigKeys.Async.setOutstandingRequestsMax(properties, 100_000);
     RaftClientConfigKeys.Async.Experimental.setSendDummyRequest(properties, false);

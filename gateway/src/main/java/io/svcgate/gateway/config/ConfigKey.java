@@ -84,6 +84,7 @@ public enum ConfigKey {
   CLUSTER_PORT("cluster.port", "7101", "this member's Raft port"),
   CLUSTER_MEMBERS("cluster.members", "", "every member of the Raft group, this one included, as host:port, comma separated (1 to 7)"),
   CLUSTER_HTTP_URL("cluster.http-url", "", "this member's HTTP base URL as clients reach it, announced to the other members (default: http(s)://<http.host>:<http.port>)"),
+  CLUSTER_SNAPSHOT_EVERY("cluster.snapshot-every", "10000", "Raft log entries between two snapshots of the history; the log before a snapshot is trimmed, and a member too far behind receives the snapshot"),
   CLUSTER_REQUEST_TIMEOUT("cluster.request-timeout", "5s", "longest an ingest request waits for a majority to commit it and this member to apply it; then 503 no quorum"),
   LOG_FORMAT("log.format", "plain", "log format on stderr: plain (one line, local time with its offset) or json (one JSON object per line)");
 

@@ -177,25 +177,28 @@ class RaftMembersTest {
   }
 
   @Test
-  void membersChangeFromThreeToFourAndBack() throws Exception {
+  void membersChangeFromThreeToFourAndBackTheNewOneFromASnapshot() throws Exception {
     members.in(tmp);
     List<String> addrs = new ArrayList<>(Members.addresses(4));
     String fourth = addrs.remove(3);
-    List<Member> ms = members.startAll(addrs, ENV);
-    for (long gen = 1; gen <= 5; gen++) {
+    // snapshots every 20 entries: the log the new member needs is trimmed, it gets the leader's snapshot
+    Map<String, String> env = Map.of("SVCGATE_HISTORY_SNAPSHOT_EVERY", "200", "SVCGATE_CLUSTER_SNAPSHOT_EVERY", "20");
+    List<Member> ms = members.startAll(addrs, env);
+    for (long gen = 1; gen <= 60; gen++) {
       assertThat(ms.get(1).post("/api/heartbeats", node("c1", gen).encode()).statusCode()).isEqualTo(202);
     }
     List<String> four = new ArrayList<>(addrs);
     four.add(fourth);
-    Member added = members.start(fourth, four, ENV).awaitReady();
+    Member added = members.start(fourth, four, env).awaitReady();
     HttpResponse<String> r = ms.get(0).send("PUT", "/api/cluster/members", new JsonObject().put("members", four).encode());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     Awaits.until("every member lists four members", () -> Stream.concat(ms.stream(), Stream.of(added))
         .allMatch(m -> m.memberIds().size() == 4));
     long last = ms.get(0).lastId();
     Awaits.until("the new member caught up", () -> lastId(added) == last);
+    assertThat(added.output()).contains("raft: loaded the leader's snapshot");
     // the new member takes ingest like any other, and the others apply it
-    assertThat(added.post("/api/heartbeats", node("c1", 6).encode()).statusCode()).isEqualTo(202);
+    assertThat(added.post("/api/heartbeats", node("c1", 61).encode()).statusCode()).isEqualTo(202);
     Awaits.until("the others applied it", () -> ms.stream().allMatch(m -> lastId(m) == lastId(added)));
     assertThat(added.events()).isEqualTo(ms.get(0).events());
 
@@ -203,7 +206,7 @@ class RaftMembersTest {
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     Awaits.until("the three list three members again", () -> ms.stream().allMatch(m -> m.memberIds().equals(addrs)));
     added.kill();
-    assertThat(ms.get(2).post("/api/heartbeats", node("c1", 7).encode()).statusCode()).isEqualTo(202);
+    assertThat(ms.get(2).post("/api/heartbeats", node("c1", 62).encode()).statusCode()).isEqualTo(202);
   }
 
   // --- helpers ------------------------------------------------------------------
