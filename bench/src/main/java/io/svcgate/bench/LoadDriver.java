@@ -84,7 +84,7 @@ public final class LoadDriver {
       o = parse(args);
     } catch (IllegalArgumentException e) {
       System.err.println("LoadDriver: " + e.getMessage());
-      System.err.println("usage: LoadDriver [--scenario all|P2,P3,P4,P5,P6,P7,P8] [--runs N] [--duration S] "
+      System.err.println("usage: LoadDriver [--scenario all|P2,P3,P4,P5,P6,P7,P8,P9] [--runs N] [--duration S] "
           + "[--warmup S] [--target URL] [--svcgate PATH] [--etcd PATH] [--etcdctl PATH] [--history-events N] [--set key=value]…");
       System.exit(2);
       return;
@@ -146,8 +146,8 @@ public final class LoadDriver {
       }
     }
     for (String s : o.scenarios) {
-      if (!List.of("P2", "P3", "P4", "P4A", "P4B", "P4C", "P5", "P6", "P7", "P8").contains(s)) {
-        throw new IllegalArgumentException("unknown scenario " + s + " (P2…P8, P4a/P4b/P4c, or all)");
+      if (!List.of("P2", "P3", "P4", "P4A", "P4B", "P4C", "P5", "P6", "P7", "P8", "P9").contains(s)) {
+        throw new IllegalArgumentException("unknown scenario " + s + " (P2…P9, P4a/P4b/P4c, or all)");
       }
     }
     return o;
@@ -218,6 +218,7 @@ public final class LoadDriver {
           case "P6" -> new HistoryScenario(this).run(run);
           case "P7" -> new FootprintScenario(this).run();
           case "P8" -> new EtcdScenario(this).run();
+          case "P9" -> new ClusterScenario(this).run();
           default -> throw new IllegalStateException(s);
         }
       }

@@ -4,6 +4,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.svcgate.gateway.bridge.BridgeVerticle;
 import io.svcgate.gateway.bus.EventCodec;
 import io.svcgate.gateway.bus.LocalCodec;
+import io.svcgate.gateway.cluster.ClusterIngest;
+import io.svcgate.gateway.cluster.ClusterOptions;
+import io.svcgate.gateway.cluster.RaftMember;
 import io.svcgate.gateway.config.ConfigException;
 import io.svcgate.gateway.config.ConfigKey;
 import io.svcgate.gateway.config.GatewayConfig;
@@ -92,6 +95,9 @@ public final class Gateway {
   private String stateDeployment;
   /** Set in cluster mode only. */
   private io.svcgate.gateway.cluster.ClusterStatus cluster;
+  /** Cluster mode only: the Raft member's settings, and the member once it runs. */
+  private ClusterOptions clusterOptions;
+  private RaftMember member;
 
   private Gateway(GatewayConfig config, Vertx vertx, PrometheusMeterRegistry registry, History history) {
     this.config = config;
@@ -128,12 +134,9 @@ public final class Gateway {
     long t0 = System.nanoTime();
     Gateway g;
     try {
-      if (config.bool(ConfigKey.CLUSTER)) {
-        // One state verticle is the only writer of one cluster state; sharing it across
-        // gateways needs a design of its own (docs/clustering.md). Refuse rather than ignore.
-        throw new ConfigException("clustering (--cluster, cluster.enabled) is not available in this version: "
-            + "run one gateway per OpenSVC cluster (see docs/clustering.md)");
-      }
+      // cluster mode: every cluster.* key checked before anything opens (docs/clustering.md)
+      ClusterOptions clusterOptions = config.bool(ConfigKey.CLUSTER) && testCluster == null
+          ? ClusterOptions.from(config) : null;
       HistoryOptions historyOptions;
       try {
         historyOptions = new HistoryOptions()
@@ -160,6 +163,7 @@ public final class Gateway {
       }
       g = new Gateway(config, vertx, registry, history);
       g.cluster = testCluster;
+      g.clusterOptions = clusterOptions;
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
@@ -184,6 +188,12 @@ public final class Gateway {
     return Future.fromCompletionStage(started);
   }
 
+  /** The host of the default {@code cluster.http-url}: the HTTP bind address, or for a wildcard one the host name. */
+  private static String advertised(String host) {
+    String h = "0.0.0.0".equals(host) || "::".equals(host) ? hostname() : host;
+    return h.contains(":") && !h.startsWith("[") ? "[" + h + "]" : h;
+  }
+
   private static String hostname() {
     try {
       return InetAddress.getLocalHost().getHostName();
@@ -204,7 +214,9 @@ public final class Gateway {
     }
     registerLocal(bus, io.svcgate.gateway.cluster.Committed.class);
 
-    String nodename = config.isSet(ConfigKey.NODENAME) ? config.string(ConfigKey.NODENAME) : hostname();
+    // in cluster mode the document's gateway.nodename is the group's name, the same on every member
+    String nodename = clusterOptions != null ? clusterOptions.name()
+        : config.isSet(ConfigKey.NODENAME) ? config.string(ConfigKey.NODENAME) : hostname();
     this.nodename = nodename;
     ClusterState cs = recover(nodename);
     state = stateVerticle(nodename, cs);
@@ -249,11 +261,31 @@ public final class Gateway {
           stateDeployment = id;
           return null;
         });
+    if (clusterOptions != null) {
+      // the Raft member runs before any door takes ingest; ClusterIngest takes APPLY, FORGET and ASK_FULL
+      member = new RaftMember(clusterOptions, vertx, history::raftPosition, history::lastId);
+      f = f.compose(v -> vertx.<Void>executeBlocking(() -> {
+        member.start();
+        return null;
+      }, false)).map(v -> {
+        cluster = member;
+        return null;
+      });
+      f = f.compose(v -> vertx.deployVerticle(new ClusterIngest(member, metrics,
+          config.integer(ConfigKey.INGEST_MAX_PENDING), clusterOptions)).map(id -> deployed(inputs, id)));
+    }
     f = f.compose(v -> vertx.deployVerticle(new IngestVerticle(metrics, messageLimits())).map(id -> deployed(inputs, id)));
     for (int i = 0; i < instances; i++) {
       HttpVerticle h = httpVerticle(ho);
       http.add(h);
       f = f.compose(v -> vertx.deployVerticle(h).map(id -> deployed(httpIds, id)));
+    }
+    if (clusterOptions != null) {
+      f = f.compose(v -> {
+        member.announce(clusterOptions.httpUrl() != null ? clusterOptions.httpUrl()
+            : (config.isSet(ConfigKey.HTTP_TLS_CERT) ? "https" : "http") + "://" + advertised(httpHost()) + ":" + httpPort());
+        return Future.succeededFuture();
+      });
     }
     f = f.compose(v -> vertx.deployVerticle(new ManagementVerticle(this)).map(id -> deployed(inputs, id)));
     if (config.isSet(ConfigKey.BRIDGE_PORT)) {
@@ -464,7 +496,7 @@ public final class Gateway {
     return ClusterState.builder()
         .gatewayNodename(nodename)
         .derivedState(new ServiceAggregator())
-        .clusterName(config.string(ConfigKey.CLUSTER_NAME))
+        .clusterName(clusterOptions != null ? clusterOptions.name() : config.string(ConfigKey.CLUSTER_NAME))
         .nodes(config.list(ConfigKey.CLUSTER_NODES))
         .maxNodeKeys(positive(ConfigKey.INGEST_MAX_NODE_KEYS));
   }
@@ -549,6 +581,13 @@ public final class Gateway {
     // Inputs first, then the state (it answers pending waits), then HTTP (streams end, the server closes).
     for (String id : inputs) {
       f = f.compose(v -> vertx.undeploy(id).recover(e -> Future.succeededFuture()));
+    }
+    if (member != null) {
+      // no door takes ingest any more: the Raft member leaves (its pending entries are answered) before the state stops
+      f = f.compose(v -> vertx.<Void>executeBlocking(() -> {
+        member.close();
+        return null;
+      }, false).recover(e -> Future.succeededFuture()));
     }
     if (stateDeployment != null) {
       f = f.compose(v -> vertx.undeploy(stateDeployment).recover(e -> Future.succeededFuture()));

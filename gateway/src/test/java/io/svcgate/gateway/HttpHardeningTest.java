@@ -257,9 +257,11 @@ class HttpHardeningTest {
       readToEnd(s, got).get(90, TimeUnit.SECONDS);
       long openMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - opened);
       // closed by the deadline, not by a gap between two lines: several lines went
-      // in before, and the connection lived at least the configured second
+      // in before, and the connection lived about the configured second (the server's
+      // clock starts at its accept, which can come before `opened` on a loaded machine:
+      // a bound well below the second, still far above one 200 ms gap)
       assertThat(lines.get()).isGreaterThanOrEqualTo(3);
-      assertThat(openMs).isGreaterThanOrEqualTo(1000);
+      assertThat(openMs).isGreaterThanOrEqualTo(800);
       assertThat(got.toString()).isEmpty();
     } finally {
       trickle.shutdownNow();

@@ -115,9 +115,11 @@ class RejectedMessagesTest {
   void aRejectedPatchOfAStaleNodeEmitsNoHbBeating() throws Exception {
     gw = TestGateway.start(dir, Map.of(ConfigKey.HB_TIMEOUT, "300ms"));
     gw.ingest(full("n1", 1, nodeData(0)));
-    Awaits.until("n1 stale", () -> {
+    // the node table says stale as soon as the state marks it; wait for its hb_stale to be in the history too
+    Awaits.until("n1 stale, its hb_stale recorded", () -> {
       try {
-        return "stale".equals(gw.get("/api/nodes").bodyAsJsonArray().getJsonObject(0).getString("status"));
+        return "stale".equals(gw.get("/api/nodes").bodyAsJsonArray().getJsonObject(0).getString("status"))
+            && gw.get("/api/events?after=0").bodyAsString().contains("hb_stale");
       } catch (Exception e) {
         throw new AssertionError(e);
       }

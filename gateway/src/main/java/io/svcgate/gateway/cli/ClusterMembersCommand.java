@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -32,6 +33,9 @@ final class ClusterMembersCommand implements Callable<Integer> {
   private static final Pattern MEMBER = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)"
       + ":([0-9]{1,5})");
 
+  /** A change may take the group 30 s to commit before it answers (503 then): wait for that answer. */
+  static final Duration CHANGE_TIMEOUT = Duration.ofSeconds(60);
+
   @Spec
   CommandSpec spec;
 
@@ -55,7 +59,7 @@ final class ClusterMembersCommand implements Callable<Integer> {
     list.forEach(array::add);
     byte[] bytes = CliJson.compact(body).getBytes(StandardCharsets.UTF_8);
     GatewayClient.Answer a = gateway.send(() -> new GatewayClient.Request("PUT", "/api/cluster/members",
-        new GatewayClient.Query(), bytes, ClusterCommand.TIMEOUT));
+        new GatewayClient.Query(), bytes, CHANGE_TIMEOUT));
     if (a.status() / 100 != 2) {
       throw ClusterCommand.refused(gateway, a);
     }

@@ -43,13 +43,16 @@ public final class ServeCommand implements Callable<Integer> {
       description = "open the OpenSVC raw listener (om clients, relay heartbeat) on this port; OpenSVC's own is 1214. "
           + "Needs the cluster secret in the config file, SVCGATE_CLUSTER_SECRET or cluster.secret-file (docs/opensvc.md)")
   Integer rawPort;
-  @Option(names = "--cluster", description = "join a Vert.x cluster (Hazelcast)")
+  @Option(names = "--cluster",
+      description = "run as a member of a Raft group of gateways holding one history (docs/clustering.md)")
   boolean cluster;
-  @Option(names = "--cluster-host", paramLabel = "H", description = "cluster bind address")
+  @Option(names = "--cluster-host", paramLabel = "H",
+      description = "this member's Raft address, bound and part of its id (default 127.0.0.1)")
   String clusterHost;
-  @Option(names = "--cluster-port", paramLabel = "P", description = "cluster port")
+  @Option(names = "--cluster-port", paramLabel = "P", description = "this member's Raft port (default 7101)")
   Integer clusterPort;
-  @Option(names = "--cluster-members", paramLabel = "H:P,…", description = "cluster members")
+  @Option(names = "--cluster-members", paramLabel = "H:P,…",
+      description = "every member's Raft address, this one included (1 to 7)")
   String clusterMembers;
 
   @Override

@@ -79,10 +79,12 @@ public enum ConfigKey {
   SIMULATE("simulate", "0", "run the built-in simulator with this many nodes"),
   SIMULATE_INTERVAL("simulate.interval", "1s", "interval between two heartbeats of one simulated node"),
   SIMULATE_SERVICES("simulate.services", "20", "services per simulated node"),
-  CLUSTER("cluster.enabled", "false", "join a Vert.x cluster (Hazelcast)"),
-  CLUSTER_HOST("cluster.host", "127.0.0.1", "cluster bind address"),
-  CLUSTER_PORT("cluster.port", "5701", "cluster port"),
-  CLUSTER_MEMBERS("cluster.members", "", "cluster members host:port, comma separated"),
+  CLUSTER("cluster.enabled", "false", "run as a member of a Raft group of gateways that hold one history (docs/clustering.md)"),
+  CLUSTER_HOST("cluster.host", "127.0.0.1", "this member's Raft address (bind address, and with cluster.port its id)"),
+  CLUSTER_PORT("cluster.port", "7101", "this member's Raft port"),
+  CLUSTER_MEMBERS("cluster.members", "", "every member of the Raft group, this one included, as host:port, comma separated (1 to 7)"),
+  CLUSTER_HTTP_URL("cluster.http-url", "", "this member's HTTP base URL as clients reach it, announced to the other members (default: http(s)://<http.host>:<http.port>)"),
+  CLUSTER_REQUEST_TIMEOUT("cluster.request-timeout", "5s", "longest an ingest request waits for a majority to commit it and this member to apply it; then 503 no quorum"),
   LOG_FORMAT("log.format", "plain", "log format on stderr: plain (one line, local time with its offset) or json (one JSON object per line)");
 
   private final String key;

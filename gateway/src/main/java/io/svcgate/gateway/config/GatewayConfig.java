@@ -81,6 +81,11 @@ public final class GatewayConfig {
     return !string(key).isEmpty();
   }
 
+  /** Whether a source (file, environment, flag) gave {@code key} explicitly, even to its default value. */
+  public boolean given(ConfigKey key) {
+    return values.containsKey(key);
+  }
+
   public int integer(ConfigKey key) {
     long v = longValue(key);
     if (v > Integer.MAX_VALUE) {

@@ -57,8 +57,7 @@ public final class StateVerticle extends VerticleBase {
   private long livenessTimer = -1;
   private long snapshotTimer = -1;
   private int pendingDurable;
-  private long snapshotId = -1;
-  private Future<Void> snapshotInFlight;
+  private StateSnapshots snapshots;
   /** Why the state is ahead of the history (an append failed after its changes were applied); null while all is well. */
   private Throwable unrecorded;
   private volatile boolean ready;
@@ -135,7 +134,7 @@ public final class StateVerticle extends VerticleBase {
         return state.lastId();
       }
     }, metrics);
-    snapshotId = history.snapshotId();
+    snapshots = new StateSnapshots(history, options.snapshotEvery(), () -> state, this::failed, context);
     var bus = vertx.eventBus();
     if (options.clustered()) {
       clusterStarted = history.lastId() > 0 || history.raftPosition().isPresent();
@@ -158,7 +157,7 @@ public final class StateVerticle extends VerticleBase {
     }
     long every = options.snapshotInterval().toMillis();
     if (every > 0) {
-      snapshotTimer = vertx.setPeriodic(every, t -> maybeSnapshot(true));
+      snapshotTimer = vertx.setPeriodic(every, t -> snapshots.maybe(true));
     }
     if (options.clustered()) {
       // nothing is announced locally: every change comes from the Raft log, the same on every member
@@ -190,7 +189,7 @@ public final class StateVerticle extends VerticleBase {
     while ((m = held.poll()) != null) {
       reply(m, new ApplyReply(503, state.lastId(), nodenameOf(m.body()), 0, "this member is stopping"));
     }
-    return Future.join(unregs).compose(v -> maybeSnapshot(true).recover(e -> Future.succeededFuture()));
+    return Future.join(unregs).compose(v -> snapshots.maybe(true).recover(e -> Future.succeededFuture()));
   }
 
   private static double now() {
@@ -358,52 +357,10 @@ public final class StateVerticle extends VerticleBase {
       }
       publish(events);
       metrics.ingestLatency(System.nanoTime() - receivedNanos);
-      maybeSnapshot(false);
+      snapshots.maybe(false);
       done.complete(events.get(events.size() - 1).id());
     }));
     return done.future();
-  }
-
-  /**
-   * Saves a snapshot of the state when {@code snapshotEvery} events passed since the
-   * last one, or when {@code force}d (the periodic timer, the stop) and anything
-   * changed. The snapshot is the state at its last id, which is already appended:
-   * the history saves it behind those events, so it never runs ahead of what is
-   * durable (and fails, unsaved, if they fail). One save at a time; a forced save
-   * asked during one runs after it.
-   */
-  private Future<Void> maybeSnapshot(boolean force) {
-    if (snapshotInFlight != null) {
-      return force ? snapshotInFlight.transform(ar -> maybeSnapshot(true)) : Future.succeededFuture();
-    }
-    long last = state.lastId();
-    if (last == snapshotId || failed()
-        || (!force && last - snapshotId < options.snapshotEvery())) {
-      return Future.succeededFuture();
-    }
-    long t0 = System.nanoTime();
-    byte[] blob = state.snapshot();
-    Promise<Void> saved = Promise.promise();
-    // set before the save: its completion may run right here, when the history is quick
-    snapshotInFlight = saved.future();
-    Future<Void> save;
-    try {
-      save = Future.fromCompletionStage(history.saveSnapshot(last, blob), context);
-    } catch (RuntimeException e) {
-      save = Future.failedFuture(e);
-    }
-    save.onComplete(ar -> {
-      snapshotInFlight = null;
-      if (ar.succeeded()) {
-        snapshotId = Math.max(snapshotId, last);
-        LOG.debug("state snapshot saved at id {} ({} bytes, {} ms)", last, blob.length,
-            (System.nanoTime() - t0) / 1_000_000);
-      } else {
-        LOG.warn("saving the state snapshot at id {} failed", last, ar.cause());
-      }
-      saved.handle(ar);
-    });
-    return saved.future();
   }
 
   private void publish(List<Event> events) {

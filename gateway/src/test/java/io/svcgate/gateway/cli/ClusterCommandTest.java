@@ -4,7 +4,9 @@ import static io.svcgate.gateway.cli.Fixtures.url;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.svcgate.gateway.Awaits;
+import io.svcgate.gateway.FakeCluster;
 import io.svcgate.gateway.TestGateway;
+import io.svcgate.gateway.config.ConfigKey;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -25,7 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Vert.x HTTP servers in the test ({@link Member}) that answer {@code GET /api/cluster},
  * {@code PUT /api/cluster/members} and {@code /api/events/stream} the way
  * docs/clustering.md says a clustered gateway does, so that the command line is
- * checked on its own; a real non-clustered gateway gives the 404.
+ * checked on its own; a real non-clustered gateway gives the 404, and a real gateway
+ * whose view of its group is scripted ({@link FakeCluster}) checks that the command
+ * and the gateway's own routes agree.
  */
 @Timeout(90)
 class ClusterCommandTest {
@@ -175,6 +179,42 @@ class ClusterCommandTest {
     assertThat(group.code()).isEqualTo(2);
     assertThat(group.err()).startsWith("om: missing command");
     assertThat(fake.seen).isEmpty();
+  }
+
+  @Test
+  void againstTheGatewaysOwnClusterRoutes() throws Exception {
+    // The real routes of a gateway whose view of its Raft group is scripted (FakeCluster):
+    // the command and the server agree on the document, the body, the roles and the 503.
+    FakeCluster group = new FakeCluster();
+    try (TestGateway gw = TestGateway.startWithCluster(dir, Map.of(ConfigKey.AUTH_TOKENS, "r:read,adm:admin",
+        ConfigKey.HTTP_HOST, "127.0.0.1"), group)) {
+      Cli.Result status = Cli.run("cluster", "status", "--token", "r", "--server", url(gw));
+      assertThat(status.code()).as(status.err()).isZero();
+      assertThat(status.out()).startsWith("cluster svcgate, term 3, leader 127.0.0.1:7101\n"
+          + "answered by 127.0.0.1:7101 (leader), applied 1842, epoch ")
+          .contains("127.0.0.1:7102  follower  http://127.0.0.1:1216\n", "127.0.0.1:7103  follower  -\n");
+
+      Cli.Result reader = Cli.run("cluster", "members", "127.0.0.1:7101", "--token", "r", "--server", url(gw));
+      assertThat(reader.code()).isEqualTo(3);
+      assertThat(group.setMembersCalls).isEmpty();
+
+      Cli.Result set = Cli.run("cluster", "members", "127.0.0.1:7101,127.0.0.1:7102,127.0.0.1:7104", "--token", "adm",
+          "--server", url(gw));
+      assertThat(set.code()).as(set.err()).isZero();
+      assertThat(group.setMembersCalls).containsExactly(List.of("127.0.0.1:7101", "127.0.0.1:7102", "127.0.0.1:7104"));
+      assertThat(set.out()).contains("127.0.0.1:7104  follower  -\n");
+
+      Cli.Result tooMany = Cli.run("cluster", "members", "h:1,h:2,h:3,h:4,h:5,h:6,h:7,h:8", "--token", "adm",
+          "--server", url(gw));
+      assertThat(tooMany.code()).as("the gateway's 400").isEqualTo(2);
+      assertThat(tooMany.err()).isEqualTo("om: 'members' must list 1 to 7 members, got 8\n");
+
+      group.leader = null;
+      Cli.Result noLeader = Cli.run("cluster", "members", "127.0.0.1:7101", "--token", "adm",
+          "--server", url(gw) + "," + fake.url());
+      assertThat(noLeader.code()).as("503 without a leader: the next member is asked").isZero();
+      assertThat(puts).hasSize(1);
+    }
   }
 
   /** An ndjson stream of the events with these ids, as a member of one history sends it, then its end. */
