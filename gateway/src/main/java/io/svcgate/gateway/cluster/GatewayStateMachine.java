@@ -232,7 +232,10 @@ final class GatewayStateMachine extends BaseStateMachine {
     tail = CompletableFuture.completedFuture(null);
     applied = ti.getIndex();
     for (Map.Entry<Long, CompletableFuture<Void>> w; (w = waiters.firstEntry()) != null && w.getKey() <= applied; ) {
-      waiters.remove(w.getKey()).complete(null);
+      CompletableFuture<Void> f = waiters.remove(w.getKey());
+      if (f != null) { // awaitApplied may have taken it meanwhile
+        f.complete(null);
+      }
     }
     getLifeCycle().transition(LifeCycle.State.RUNNING);
     LOG.info("raft: loaded the leader's snapshot at index {} (term {})", ti.getIndex(), ti.getTerm());
@@ -332,7 +335,10 @@ final class GatewayStateMachine extends BaseStateMachine {
     updateLastAppliedTermIndex(term, index);
     applied = index;
     for (Map.Entry<Long, CompletableFuture<Void>> w; (w = waiters.firstEntry()) != null && w.getKey() <= index; ) {
-      waiters.remove(w.getKey()).complete(null);
+      CompletableFuture<Void> f = waiters.remove(w.getKey());
+      if (f != null) { // awaitApplied may have taken it meanwhile
+        f.complete(null);
+      }
     }
   }
 

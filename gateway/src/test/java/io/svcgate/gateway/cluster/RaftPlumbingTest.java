@@ -90,6 +90,10 @@ class RaftPlumbingTest {
       m.reply(new ApplyReply(202, id, node, 1, null),
           new DeliveryOptions().setCodecName(LocalCodec.nameOf(ApplyReply.class)));
     });
+    // the state's liveness answer: nothing stale, the history not started (so the leader ticks once to start it)
+    vertx.eventBus().<Long>localConsumer(Addresses.STALE_CANDIDATES, m -> m.reply(new JsonObject()
+        .put("stale", new io.vertx.core.json.JsonArray()).put("started", applied.stream()
+            .anyMatch(c -> c.command() instanceof Committed.Tick))));
     RaftMember member = new RaftMember(o, vertx, Optional::empty, lastId::get);
     Node n = new Node(vertx, member, applied);
     nodes.add(n);
