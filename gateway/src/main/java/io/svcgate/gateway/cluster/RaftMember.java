@@ -79,6 +79,7 @@ public final class RaftMember implements ClusterStatus, AutoCloseable {
   private final AtomicBoolean announcing = new AtomicBoolean();
   private volatile boolean reannounce = true;
   private final AtomicLong leaderChanges = new AtomicLong();
+  /** The last leader known (not cleared while there is none). */
   private volatile RaftPeerId lastLeader;
   /** Proposals are handed to the Ratis client one at a time, in order, off the event loops. */
   private final ExecutorService sender;
@@ -281,10 +282,11 @@ public final class RaftMember implements ClusterStatus, AutoCloseable {
       leaderChanges.incrementAndGet();
       LOG.info("raft: leader is {} (term {})", newLeader, term());
       reannounce = true;
+      lastLeader = newLeader;
     } else if (newLeader == null) {
+      // an election in progress: the next leader counts as a change only if it is another member
       LOG.info("raft: no leader");
     }
-    lastLeader = newLeader;
   }
 
   /**

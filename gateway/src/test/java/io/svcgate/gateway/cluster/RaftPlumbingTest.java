@@ -100,10 +100,9 @@ class RaftPlumbingTest {
       m.reply(new ApplyReply(202, id, node, 1, null),
           new DeliveryOptions().setCodecName(LocalCodec.nameOf(ApplyReply.class)));
     });
-    // the state's liveness answer: nothing stale, the history not started (so the leader ticks once to start it)
-    vertx.eventBus().<Long>localConsumer(Addresses.STALE_CANDIDATES, m -> m.reply(new JsonObject()
-        .put("stale", new io.vertx.core.json.JsonArray()).put("started", applied.stream()
-            .anyMatch(c -> c.command() instanceof Committed.Tick))));
+    // and for its liveness answer to the leader: one stale node, so the leader proposes ticks naming it
+    vertx.eventBus().<Long>localConsumer(Addresses.STALE_CANDIDATES, m -> m.reply(
+        new io.vertx.core.json.JsonObject().put("started", true).put("stale", new io.vertx.core.json.JsonArray().add("n9"))));
     RaftMember member = new RaftMember(o, vertx, Optional::empty, lastId::get);
     Node n = new Node(vertx, member, applied);
     nodes.add(n);
@@ -165,7 +164,8 @@ class RaftPlumbingTest {
     }
     // the leader ticks; every member lists every member's announced URL
     Awaits.until("a tick applied everywhere",
-        () -> nodes.stream().allMatch(n -> n.applied().stream().anyMatch(c -> c.command() instanceof Committed.Tick)));
+        () -> nodes.stream().allMatch(n -> n.applied().stream()
+            .anyMatch(c -> c.command() instanceof Committed.Tick t && t.stale().equals(List.of("n9")))));
     Awaits.until("every URL announced everywhere", () -> nodes.stream().allMatch(
         n -> n.member().members().stream().allMatch(m -> m.http() != null)));
     assertThat(follower.member().members()).extracting(ClusterStatus.Member::id).containsExactlyElementsOf(members);
