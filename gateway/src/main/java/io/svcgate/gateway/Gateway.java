@@ -214,6 +214,7 @@ public final class Gateway {
       registerLocal(bus, c);
     }
     registerLocal(bus, io.svcgate.gateway.cluster.Committed.class);
+    registerLocal(bus, ApplyReply.Batch.class);
 
     // in cluster mode the document's gateway.nodename is the group's name, the same on every member
     String nodename = clusterOptions != null ? clusterOptions.name()

@@ -31,6 +31,15 @@ import org.slf4j.LoggerFactory;
  * does not commit it within {@code cluster.request-timeout} (no leader, no majority
  * reachable) the answer is 503 {@code no quorum …}. On the leader, a periodic tick
  * carries the leader's clock for liveness (stale nodes).
+ *
+ * <p>Heartbeats are group-committed: at most {@value #IN_FLIGHT_ENTRIES} heartbeat
+ * entries of this member are in flight; a heartbeat arriving with fewer in flight is
+ * proposed at once (alone, in a heartbeat entry, or with those queued, in one batch
+ * entry of at most {@link EntryCodec#MAX_BATCH_MESSAGES} messages and
+ * {@link EntryCodec#MAX_BATCH_BYTES} bytes); otherwise it queues (counted against
+ * {@code ingest.max-pending}) until an entry is answered. No timer delays a proposal.
+ * A queued heartbeat not proposed within {@code cluster.request-timeout} is answered
+ * 503 {@code no quorum …}.
  */
 public final class ClusterIngest extends VerticleBase {
 
@@ -42,7 +51,13 @@ public final class ClusterIngest extends VerticleBase {
   private final int maxPending;
   private final long timeoutMillis;
   private final long tickMillis;
+  /** Heartbeat entries of this member proposed and not yet answered by the group, at most. */
+  static final int IN_FLIGHT_ENTRIES = 3;
+
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  /** Heartbeats waiting for an entry, in arrival order. */
+  private final java.util.ArrayDeque<Waiting> queue = new java.util.ArrayDeque<>();
+  private int inFlight;
   private int pending;
   private boolean ticking;
   private long timer = -1;
@@ -71,7 +86,14 @@ public final class ClusterIngest extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(timer);
+    for (Waiting w; (w = queue.poll()) != null; ) {
+      w.msg().reply(new ApplyReply(503, 0, w.msg().body().nodename(), -1, "this member is stopping"), LOCAL_APPLY);
+    }
     return Future.all(consumers.stream().map(MessageConsumer::unregister).toList());
+  }
+
+  /** A heartbeat waiting to be proposed: its message, its JSON, when it arrived. */
+  private record Waiting(Message<HeartbeatMessage> msg, byte[] json, long since) {
   }
 
   private void onApply(Message<HeartbeatMessage> msg) {
@@ -81,13 +103,66 @@ public final class ClusterIngest extends VerticleBase {
       msg.reply(new ApplyReply(503, 0, hb.nodename(), -1, "the gateway is busy, retry later"), LOCAL_APPLY);
       return;
     }
-    propose(new Committed.Heartbeat(hb)).onComplete(ar -> {
-      if (ar.succeeded()) {
-        msg.reply(ar.result(), LOCAL_APPLY);
-      } else {
-        msg.reply(new ApplyReply(503, 0, hb.nodename(), -1, ar.cause().getMessage()), LOCAL_APPLY);
+    pending++;
+    queue.add(new Waiting(msg, io.svcgate.state.Json.bytes(hb.toJson()), System.nanoTime()));
+    flush();
+  }
+
+  /** Proposes the queued heartbeats, as many entries as the in-flight bound allows. */
+  private void flush() {
+    while (inFlight < IN_FLIGHT_ENTRIES && !queue.isEmpty()) {
+      List<Waiting> group = new ArrayList<>();
+      int bytes = 0;
+      while (!queue.isEmpty() && group.size() < EntryCodec.MAX_BATCH_MESSAGES
+          && (group.isEmpty() || bytes + queue.peek().json().length <= EntryCodec.MAX_BATCH_BYTES)) {
+        Waiting w = queue.poll();
+        bytes += w.json().length;
+        group.add(w);
       }
+      proposeGroup(group);
+    }
+  }
+
+  private void proposeGroup(List<Waiting> group) {
+    inFlight++;
+    CompletableFuture<List<ApplyReply>> f;
+    if (group.size() == 1) {
+      f = member.proposeRequest(EntryCodec.heartbeatRequest(group.get(0).json()), EntryCodec::reply)
+          .thenApply(List::of);
+    } else {
+      f = member.proposeRequest(EntryCodec.batchRequest(group.stream().map(Waiting::json).toList()),
+          r -> EntryCodec.replies(r).replies());
+    }
+    Future<List<ApplyReply>> answer = Future.fromCompletionStage(f, context);
+    answer.onComplete(ar -> {
+      inFlight--;
+      pending -= group.size();
+      flush();
     });
+    answer.timeout(timeoutMillis, TimeUnit.MILLISECONDS).recover(t -> Future.failedFuture(noQuorum(t)))
+        .onComplete(ar -> {
+          for (int i = 0; i < group.size(); i++) {
+            Message<HeartbeatMessage> msg = group.get(i).msg();
+            if (ar.succeeded() && ar.result().size() == group.size()) {
+              msg.reply(ar.result().get(i), LOCAL_APPLY);
+            } else {
+              String why = ar.failed() ? ar.cause().getMessage()
+                  : "the group answered " + ar.result().size() + " replies for " + group.size() + " messages";
+              msg.reply(new ApplyReply(503, 0, msg.body().nodename(), -1, why), LOCAL_APPLY);
+            }
+          }
+        });
+  }
+
+  /** Answers 503 the queued heartbeats not proposed within the request timeout (the entries in flight hang). */
+  private void expireQueued() {
+    long now = System.nanoTime();
+    while (!queue.isEmpty() && now - queue.peek().since() > TimeUnit.MILLISECONDS.toNanos(timeoutMillis)) {
+      Waiting w = queue.poll();
+      pending--;
+      w.msg().reply(new ApplyReply(503, 0, w.msg().body().nodename(), -1,
+          noQuorum(new TimeoutException()).getMessage()), LOCAL_APPLY);
+    }
   }
 
   private static final DeliveryOptions LOCAL_APPLY = new DeliveryOptions()
@@ -143,6 +218,7 @@ public final class ClusterIngest extends VerticleBase {
    * to start the cluster's history; and this member's URL until the group has it.
    */
   private void tick() {
+    expireQueued();
     member.maybeAnnounce();
     if (!member.isLeaderReady() || ticking) {
       return;

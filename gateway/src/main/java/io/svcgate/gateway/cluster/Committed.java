@@ -24,6 +24,19 @@ public record Committed(long term, long index, long leaderMillis, Command comman
   public record Heartbeat(HeartbeatMessage message) implements Command {
   }
 
+  /**
+   * Heartbeat messages proposed together (group commit, docs/clustering.md "The Raft
+   * log"): applied in order at the entry's leader time, each exactly as its own
+   * {@link Heartbeat} entry would be, with one history write for the whole entry.
+   * Between 2 and {@link EntryCodec#MAX_BATCH_MESSAGES} messages.
+   */
+  public record Batch(java.util.List<HeartbeatMessage> messages) implements Command {
+
+    public Batch {
+      messages = java.util.List.copyOf(messages);
+    }
+  }
+
   /** {@code DELETE /api/nodes/{node}}: forget a decommissioned node. */
   public record Forget(String nodename) implements Command {
   }

@@ -19,20 +19,36 @@ import java.util.Arrays;
  * <p>A request is {@code [version][type][payload]}; the leader turns it into a log
  * entry {@code [version][type][leader's clock, 8 bytes][payload]} (its time, decided
  * once). Payloads: a heartbeat message as its JSON, a node name in UTF-8, nothing for
- * a tick, {@code member\nurl} for an announcement. Every decode validates all of it:
+ * a tick, {@code member\nurl} for an announcement, and for a batch of heartbeats
+ * {@code [count:4]} then {@code [length:4][JSON]} per message. A batch is written in
+ * format {@value #BATCH_VERSION} (the others in format 1), so a member of an older
+ * svcgate stops at the first batch rather than apply the log differently. Every decode validates all of it:
  * a wrong byte is a {@link CorruptEntryException}, never a half-read command; an
  * entry of a newer format is a {@link NewerEntryException}.
  */
 public final class EntryCodec {
 
-  /** The format written. */
-  static final byte VERSION = 1;
+  /** The newest format read; the format of a batch entry and of its reply. */
+  static final byte VERSION = 2;
+  /** The format of every entry but a batch, and of a single reply. */
+  static final byte V1 = 1;
+  /** The format of a batch entry and of its reply. */
+  static final byte BATCH_VERSION = 2;
 
   static final byte HEARTBEAT = 1;
   static final byte FORGET = 2;
   static final byte ASK_FULL = 3;
   static final byte TICK = 4;
   static final byte ANNOUNCE = 5;
+  static final byte BATCH = 6;
+
+  /** The most heartbeat messages one batch entry holds. */
+  public static final int MAX_BATCH_MESSAGES = 64;
+  /**
+   * The most bytes of messages' JSON one batch entry holds; a message alone larger than
+   * this goes in its own heartbeat entry.
+   */
+  public static final int MAX_BATCH_BYTES = 1 << 20;
 
   /**
    * Bounds of a message decoded from the log: none beyond the fixed JSON ones. The
@@ -82,8 +98,9 @@ public final class EntryCodec {
     byte type;
     byte[] payload;
     if (command instanceof Committed.Heartbeat h) {
-      type = HEARTBEAT;
-      payload = Json.bytes(h.message().toJson());
+      return heartbeatRequest(Json.bytes(h.message().toJson()));
+    } else if (command instanceof Committed.Batch b) {
+      return batchRequest(b.messages().stream().map(m -> Json.bytes(m.toJson())).toList());
     } else if (command instanceof Committed.Forget f) {
       type = FORGET;
       payload = f.nodename().getBytes(StandardCharsets.UTF_8);
@@ -99,8 +116,39 @@ public final class EntryCodec {
     } else {
       throw new IllegalArgumentException("not a Raft command: " + command);
     }
+    return frame(V1, type, payload);
+  }
+
+  /** The request for one heartbeat message, given as its JSON bytes. */
+  public static byte[] heartbeatRequest(byte[] json) {
+    return frame(V1, HEARTBEAT, json);
+  }
+
+  /**
+   * The request for a batch of heartbeat messages, given as their JSON bytes, in order.
+   *
+   * @throws IllegalArgumentException when it is not 2 to {@link #MAX_BATCH_MESSAGES} messages
+   *                                  of at most {@link #MAX_BATCH_BYTES} together
+   */
+  public static byte[] batchRequest(java.util.List<byte[]> jsons) {
+    int bytes = 0;
+    for (byte[] j : jsons) {
+      bytes += j.length;
+    }
+    if (jsons.size() < 2 || jsons.size() > MAX_BATCH_MESSAGES || bytes > MAX_BATCH_BYTES) {
+      throw new IllegalArgumentException("a batch of " + jsons.size() + " messages, " + bytes + " bytes");
+    }
+    ByteBuffer b = ByteBuffer.allocate(4 + 4 * jsons.size() + bytes);
+    b.putInt(jsons.size());
+    for (byte[] j : jsons) {
+      b.putInt(j.length).put(j);
+    }
+    return frame(BATCH_VERSION, BATCH, b.array());
+  }
+
+  private static byte[] frame(byte version, byte type, byte[] payload) {
     byte[] b = new byte[2 + payload.length];
-    b[0] = VERSION;
+    b[0] = version;
     b[1] = type;
     System.arraycopy(payload, 0, b, 2, payload.length);
     return b;
@@ -115,7 +163,7 @@ public final class EntryCodec {
     if (request.length < 2) {
       throw new CorruptEntryException("request of " + request.length + " bytes: too short");
     }
-    checkVersion(request[0]);
+    checkVersion(request[0], request[1]);
     decodePayload(request[1], Arrays.copyOfRange(request, 2, request.length));
     ByteBuffer b = ByteBuffer.allocate(request.length + 8);
     b.put(request[0]).put(request[1]).putLong(leaderMillis).put(request, 2, request.length - 2);
@@ -132,12 +180,20 @@ public final class EntryCodec {
     if (entry.length < 10) {
       throw new CorruptEntryException("entry of " + entry.length + " bytes: too short");
     }
-    checkVersion(entry[0]);
+    checkVersion(entry[0], entry[1]);
     long millis = ByteBuffer.wrap(entry, 2, 8).getLong();
     if (millis <= 0) {
       throw new CorruptEntryException("entry with a leader clock of " + millis);
     }
     return new Entry(millis, decodePayload(entry[1], Arrays.copyOfRange(entry, 10, entry.length)));
+  }
+
+  /** A batch is of format 2 exactly, every other entry of format 1. */
+  private static void checkVersion(byte v, byte type) throws CorruptEntryException {
+    checkVersion(v);
+    if ((type == BATCH) != (v == BATCH_VERSION)) {
+      throw new CorruptEntryException("entry of type " + type + " in format " + v);
+    }
   }
 
   private static void checkVersion(byte v) throws CorruptEntryException {
@@ -157,6 +213,9 @@ public final class EntryCodec {
         } catch (InvalidMessageException e) {
           throw new CorruptEntryException("heartbeat entry that is not a valid message: " + e.getMessage(), e);
         }
+      }
+      case BATCH -> {
+        return batch(p);
       }
       case FORGET -> {
         return new Committed.Forget(name(p));
@@ -192,6 +251,37 @@ public final class EntryCodec {
     }
   }
 
+  private static Committed.Batch batch(byte[] p) throws CorruptEntryException {
+    try {
+      ByteBuffer b = ByteBuffer.wrap(p);
+      int count = b.getInt();
+      if (count < 2 || count > MAX_BATCH_MESSAGES) {
+        throw new CorruptEntryException("batch entry of " + count + " messages");
+      }
+      java.util.List<HeartbeatMessage> messages = new java.util.ArrayList<>(count);
+      long bytes = 0;
+      for (int i = 0; i < count; i++) {
+        int n = b.getInt();
+        bytes += n;
+        if (n <= 0 || n > b.remaining() || bytes > MAX_BATCH_BYTES) {
+          throw new CorruptEntryException("batch entry with a message " + i + " of " + n + " bytes");
+        }
+        try {
+          messages.add(HeartbeatMessage.parse(Arrays.copyOfRange(p, b.position(), b.position() + n), LOG_LIMITS));
+        } catch (InvalidMessageException e) {
+          throw new CorruptEntryException("batch entry whose message " + i + " is not valid: " + e.getMessage(), e);
+        }
+        b.position(b.position() + n);
+      }
+      if (b.hasRemaining()) {
+        throw new CorruptEntryException("batch entry with " + b.remaining() + " trailing bytes");
+      }
+      return new Committed.Batch(messages);
+    } catch (BufferUnderflowException e) {
+      throw new CorruptEntryException("batch entry too short", e);
+    }
+  }
+
   private static String name(byte[] p) throws CorruptEntryException {
     if (p.length == 0 || p.length > MAX_NAME_BYTES) {
       throw new CorruptEntryException("node name of " + p.length + " bytes");
@@ -221,7 +311,7 @@ public final class EntryCodec {
     byte[] err = r.error() == null ? null : r.error().getBytes(StandardCharsets.UTF_8);
     ByteBuffer b = ByteBuffer.allocate(1 + 4 + 8 + 8 + 4 + (node == null ? 0 : node.length) + 4
         + (err == null ? 0 : err.length));
-    b.put(VERSION).putInt(r.status()).putLong(r.id()).putLong(r.merged());
+    b.put(V1).putInt(r.status()).putLong(r.id()).putLong(r.merged());
     putBytes(b, node);
     putBytes(b, err);
     return b.array();
@@ -231,18 +321,66 @@ public final class EntryCodec {
   public static ApplyReply reply(byte[] bytes) throws CorruptEntryException {
     try {
       ByteBuffer b = ByteBuffer.wrap(bytes);
-      checkVersion(b.get());
+      if (b.get() != V1) {
+        throw new CorruptEntryException("not a single reply");
+      }
+      ApplyReply r = reply(b);
+      if (b.hasRemaining()) {
+        throw new CorruptEntryException("reply with trailing bytes");
+      }
+      return r;
+    } catch (BufferUnderflowException | IllegalArgumentException e) {
+      throw new CorruptEntryException("reply too short", e);
+    }
+  }
+
+  /** The reply to a batch entry: {@code [2][count:4]} then each reply as {@link #reply(ApplyReply)} without its version. */
+  public static byte[] replies(ApplyReply.Batch replies) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.write(BATCH_VERSION);
+    out.writeBytes(ByteBuffer.allocate(4).putInt(replies.replies().size()).array());
+    for (ApplyReply r : replies.replies()) {
+      byte[] one = reply(r);
+      out.write(one, 1, one.length - 1);
+    }
+    return out.toByteArray();
+  }
+
+  /** Reads a reply {@link #replies} made. */
+  public static ApplyReply.Batch replies(byte[] bytes) throws CorruptEntryException {
+    try {
+      ByteBuffer b = ByteBuffer.wrap(bytes);
+      if (b.get() != BATCH_VERSION) {
+        throw new CorruptEntryException("not the reply to a batch");
+      }
+      int count = b.getInt();
+      if (count < 0 || count > MAX_BATCH_MESSAGES) {
+        throw new CorruptEntryException("batch reply of " + count + " replies");
+      }
+      java.util.List<ApplyReply> rs = new java.util.ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
+        rs.add(reply(b));
+      }
+      if (b.hasRemaining()) {
+        throw new CorruptEntryException("batch reply with trailing bytes");
+      }
+      return new ApplyReply.Batch(rs);
+    } catch (BufferUnderflowException | IllegalArgumentException e) {
+      throw new CorruptEntryException("batch reply too short", e);
+    }
+  }
+
+  private static ApplyReply reply(ByteBuffer b) throws CorruptEntryException {
+    {
       int status = b.getInt();
       long id = b.getLong();
       long merged = b.getLong();
       String node = getString(b);
       String err = getString(b);
-      if (b.hasRemaining() || status < 100 || status > 599) {
-        throw new CorruptEntryException("reply with status " + status + " or trailing bytes");
+      if (status < 100 || status > 599) {
+        throw new CorruptEntryException("reply with status " + status);
       }
       return new ApplyReply(status, id, node, merged, err);
-    } catch (BufferUnderflowException | IllegalArgumentException e) {
-      throw new CorruptEntryException("reply too short", e);
     }
   }
 

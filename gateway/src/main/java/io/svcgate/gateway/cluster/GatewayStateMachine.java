@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * leader stamps every entry with its clock ({@link #startTransaction}); every member
  * hands each committed entry, in log order, to the state verticle on
  * {@link Addresses#APPLY_COMMITTED} and completes the entry with the encoded
- * {@link ApplyReply} once the verticle made it durable. The applied index advances
+ * {@link ApplyReply} (for a batch, {@link ApplyReply.Batch}) once the verticle made it durable. The applied index advances
  * in log order, only over entries durable here; {@link #awaitApplied} waits for it.
  *
  * <p>Ratis calls {@code applyTransaction} on its own updater thread, never an event
@@ -232,7 +232,10 @@ final class GatewayStateMachine extends BaseStateMachine {
     tail = CompletableFuture.completedFuture(null);
     applied = ti.getIndex();
     for (Map.Entry<Long, CompletableFuture<Void>> w; (w = waiters.firstEntry()) != null && w.getKey() <= applied; ) {
-      waiters.remove(w.getKey()).complete(null);
+      CompletableFuture<Void> f = waiters.remove(w.getKey());
+      if (f != null) { // awaitApplied may have taken it meanwhile
+        f.complete(null);
+      }
     }
     getLifeCycle().transition(LifeCycle.State.RUNNING);
     LOG.info("raft: loaded the leader's snapshot at index {} (term {})", ti.getIndex(), ti.getTerm());
@@ -268,36 +271,39 @@ final class GatewayStateMachine extends BaseStateMachine {
     } catch (EntryCodec.CorruptEntryException ex) {
       LOG.error("raft: entry {} (term {}) cannot be read and changes nothing, on every member alike: {}", index, term,
           ex.getMessage());
-      return inOrder(term, index, CompletableFuture.completedFuture(
-          new ApplyReply(400, 0, null, -1, "corrupt Raft entry " + index + ": " + ex.getMessage())));
+      return inOrder(term, index, CompletableFuture.completedFuture(EntryCodec.reply(
+          new ApplyReply(400, 0, null, -1, "corrupt Raft entry " + index + ": " + ex.getMessage()))));
     }
     lastMillis.accumulateAndGet(entry.leaderMillis(), Math::max);
     if (entry.command() instanceof EntryCodec.Announce a) {
       announced.accept(a);
-      return inOrder(term, index, CompletableFuture.completedFuture(new ApplyReply(200, 0, null, -1, null)));
+      return inOrder(term, index, CompletableFuture.completedFuture(EntryCodec.reply(new ApplyReply(200, 0, null, -1, null))));
     }
     Committed c = new Committed(term, index, entry.leaderMillis(), (Committed.Command) entry.command());
     window.acquireUninterruptibly();
-    CompletableFuture<ApplyReply> r = new CompletableFuture<>();
-    vertx.eventBus().<ApplyReply>request(Addresses.APPLY_COMMITTED, c, delivery).onComplete(ar -> {
+    CompletableFuture<byte[]> r = new CompletableFuture<>();
+    vertx.eventBus().<Object>request(Addresses.APPLY_COMMITTED, c, delivery).onComplete(ar -> {
       window.release();
       if (ar.failed()) {
         r.completeExceptionally(ar.cause());
-      } else if (ar.result().body().status() == 503) {
-        // the state verticle cannot record changes: this member is DOWN, it must not claim the entry applied
-        r.completeExceptionally(new IllegalStateException(ar.result().body().error()));
+      } else if (ar.result().body() instanceof ApplyReply.Batch batch) {
+        r.complete(EntryCodec.replies(batch));
+      } else if (ar.result().body() instanceof ApplyReply one && one.status() != 503) {
+        r.complete(EntryCodec.reply(one));
       } else {
-        r.complete(ar.result().body());
+        // the state verticle cannot record changes: this member is DOWN, it must not claim the entry applied
+        r.completeExceptionally(new IllegalStateException(ar.result().body() instanceof ApplyReply one
+            ? one.error() : "unexpected answer " + ar.result().body()));
       }
     });
     return inOrder(term, index, r);
   }
 
   /** Chains an entry's outcome after the entries before it; the applied index moves once it is done. */
-  private CompletableFuture<Message> inOrder(long term, long index, CompletableFuture<ApplyReply> outcome) {
+  private CompletableFuture<Message> inOrder(long term, long index, CompletableFuture<byte[]> outcome) {
     CompletableFuture<Message> done = tail.thenCombine(outcome, (v, reply) -> {
       advance(term, index);
-      return Message.valueOf(ByteString.copyFrom(EntryCodec.reply(reply)));
+      return Message.valueOf(ByteString.copyFrom(reply));
     });
     done.whenComplete((m, t) -> {
       if (t != null && failure == null) {
@@ -329,7 +335,10 @@ final class GatewayStateMachine extends BaseStateMachine {
     updateLastAppliedTermIndex(term, index);
     applied = index;
     for (Map.Entry<Long, CompletableFuture<Void>> w; (w = waiters.firstEntry()) != null && w.getKey() <= index; ) {
-      waiters.remove(w.getKey()).complete(null);
+      CompletableFuture<Void> f = waiters.remove(w.getKey());
+      if (f != null) { // awaitApplied may have taken it meanwhile
+        f.complete(null);
+      }
     }
   }
 

@@ -113,6 +113,11 @@ public final class RaftMember implements ClusterStatus, AutoCloseable {
     } catch (IllegalStateException alreadyRegistered) {
       // the gateway registers its local codecs too
     }
+    try {
+      vertx.eventBus().registerCodec(new LocalCodec<>(ApplyReply.Batch.class));
+    } catch (IllegalStateException alreadyRegistered) {
+      // the gateway registers its local codecs too
+    }
     this.snapshotting = snapshots != null;
     this.machine = new GatewayStateMachine(vertx, recorded, snapshots, this::announced, () -> reannounce = true,
         this::leaderChanged);
@@ -290,24 +295,38 @@ public final class RaftMember implements ClusterStatus, AutoCloseable {
    * applied here; fails when the group does not commit it (no leader, no majority).
    */
   public CompletableFuture<ApplyReply> propose(Object command) {
+    return proposeRequest(EntryCodec.request(command), EntryCodec::reply);
+  }
+
+  /**
+   * As {@link #propose}, for a request already made by {@link EntryCodec} (a heartbeat's
+   * or a batch's), its reply read by {@code replyReader}.
+   */
+  public <R> CompletableFuture<R> proposeRequest(byte[] request, ReplyReader<R> replyReader) {
     if (closed) {
       return CompletableFuture.failedFuture(new IllegalStateException("the Raft member is stopping"));
     }
-    Message m = Message.valueOf(ByteString.copyFrom(EntryCodec.request(command)));
+    Message m = Message.valueOf(ByteString.copyFrom(request));
     return CompletableFuture.supplyAsync(() -> client.async().send(m), sender)
         .thenCompose(f -> f)
         .thenCompose(reply -> {
           if (!reply.isSuccess()) {
             throw new CompletionException(reply.getException());
           }
-          ApplyReply r;
+          R r;
           try {
-            r = EntryCodec.reply(reply.getMessage().getContent().toByteArray());
+            r = replyReader.read(reply.getMessage().getContent().toByteArray());
           } catch (EntryCodec.CorruptEntryException e) {
             throw new CompletionException(e);
           }
           return machine.awaitApplied(reply.getLogIndex()).thenApply(v -> r);
         });
+  }
+
+  /** Reads the reply bytes of an applied entry. */
+  @FunctionalInterface
+  public interface ReplyReader<R> {
+    R read(byte[] reply) throws EntryCodec.CorruptEntryException;
   }
 
   /** Whether this member is the leader, ready to propose (its first entry of the term committed). */

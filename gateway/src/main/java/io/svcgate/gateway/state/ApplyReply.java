@@ -16,4 +16,14 @@ public record ApplyReply(int status, long id, String nodename, long merged, Stri
   public boolean accepted() {
     return status == 202;
   }
+
+  /**
+   * The replies to a {@code Committed.Batch} entry, one per message in the entry's order.
+   */
+  public record Batch(java.util.List<ApplyReply> replies) {
+
+    public Batch {
+      replies = java.util.List.copyOf(replies);
+    }
+  }
 }

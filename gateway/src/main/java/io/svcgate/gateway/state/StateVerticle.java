@@ -559,6 +559,13 @@ public final class StateVerticle extends VerticleBase {
     if (c.command() instanceof Committed.Tick t) {
       return 2 * t.stale().size() + 1;
     }
+    if (c.command() instanceof Committed.Batch b) {
+      int most = 0;
+      for (HeartbeatMessage hb : b.messages()) {
+        most += mostEventsOf(hb);
+      }
+      return most;
+    }
     return 4;
   }
 
@@ -597,6 +604,10 @@ public final class StateVerticle extends VerticleBase {
       events.addAll(state.start(now));
     }
     Committed.Command cmd = c.command();
+    if (cmd instanceof Committed.Batch b) {
+      applyBatch(msg, b, now, events, received);
+      return;
+    }
     ApplyReply r;
     if (cmd instanceof Committed.Heartbeat h) {
       metrics.heartbeatReceived(node, h.message().kind());
@@ -627,6 +638,32 @@ public final class StateVerticle extends VerticleBase {
         reply(msg, new ApplyReply(r.status(), ar.result(), r.nodename(), r.merged(), r.error()));
       } else {
         reply(msg, new ApplyReply(503, state.lastId(), node, merged(node), ar.cause().getMessage()));
+      }
+    });
+  }
+
+  /**
+   * A batch entry: its messages apply in order at the leader's time, each exactly as
+   * its own heartbeat entry would (a refused one refuses only itself), and the whole
+   * entry's changes are recorded with its (term, index) in one write. Answers an
+   * {@link ApplyReply.Batch} once durable: one reply per message, each with the id of
+   * the last event once that message applied; or one 503 {@link ApplyReply} when the
+   * history cannot be written (the member is DOWN).
+   */
+  private void applyBatch(Message<Committed> msg, Committed.Batch batch, double now, List<Event> events,
+                          long received) {
+    Committed c = msg.body();
+    List<ApplyReply> replies = new ArrayList<>(batch.messages().size());
+    for (HeartbeatMessage hb : batch.messages()) {
+      metrics.heartbeatReceived(hb.nodename(), hb.kind());
+      ApplyReply r = applyMessage(hb, now, events);
+      replies.add(new ApplyReply(r.status(), state.lastId(), r.nodename(), r.merged(), r.error()));
+    }
+    commit(events, received, new RaftPosition(c.term(), c.index())).onComplete(ar -> {
+      if (ar.succeeded()) {
+        reply(msg, new ApplyReply.Batch(replies));
+      } else {
+        reply(msg, new ApplyReply(503, state.lastId(), nodenameOf(c), 0, ar.cause().getMessage()));
       }
     });
   }

@@ -46,6 +46,8 @@ class EntryCodecProperties {
         names.map(Committed.AskFull::new),
         Arbitraries.just(new Committed.Tick()),
         names.list().ofMinSize(1).ofMaxSize(20).map(Committed.Tick::new),
+        names.list().ofMinSize(2).ofMaxSize(EntryCodec.MAX_BATCH_MESSAGES).map(ns -> new Committed.Batch(
+            java.util.stream.IntStream.range(0, ns.size()).mapToObj(i -> message(ns.get(i), i)).toList())),
         names.map(n -> new EntryCodec.Announce("127.0.0.1:" + (1000 + n.length()), "http://" + n + ":1215")));
   }
 
@@ -88,7 +90,7 @@ class EntryCodecProperties {
   @Test
   void anEntryOfANewerFormatIsSaidSo() throws Exception {
     byte[] entry = EntryCodec.stamp(EntryCodec.request(new Committed.Tick()), 1L);
-    entry[0] = 2;
+    entry[0] = EntryCodec.VERSION + 1;
     assertThatThrownBy(() -> EntryCodec.decode(entry)).isInstanceOf(EntryCodec.NewerEntryException.class)
         .hasMessageContaining("newer");
   }
@@ -108,6 +110,54 @@ class EntryCodecProperties {
                               @ForAll("maybe") String error) throws Exception {
     ApplyReply r = new ApplyReply(status, id, node, merged, error);
     assertThat(EntryCodec.reply(EntryCodec.reply(r))).isEqualTo(r);
+  }
+
+  private static Committed.Batch batch(int size) {
+    return new Committed.Batch(java.util.stream.IntStream.range(0, size).mapToObj(i -> message("n" + i, i)).toList());
+  }
+
+  @Property(tries = 300, seed = "20261206", shrinking = ShrinkingMode.BOUNDED)
+  void aBatchCutShortAnywhereIsCorrupt(@ForAll @IntRange(min = 2, max = 12) int size, @ForAll @IntRange(min = 0) int at) {
+    byte[] entry = entry(batch(size), 1_800_000_000_000L);
+    byte[] cut = java.util.Arrays.copyOf(entry, at % entry.length);
+    assertThatThrownBy(() -> EntryCodec.decode(cut)).isInstanceOf(EntryCodec.CorruptEntryException.class);
+  }
+
+  @Test
+  void aBatchIsValidatedWhole() throws Exception {
+    byte[] ok = EntryCodec.heartbeatRequest(io.svcgate.state.Json.bytes(message("a", 1).toJson()));
+    byte[] json = java.util.Arrays.copyOfRange(ok, 2, ok.length);
+    byte[] notAMessage = "{\"nodename\":\"b\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] req = EntryCodec.batchRequest(java.util.List.of(json, notAMessage, json));
+    assertThatThrownBy(() -> EntryCodec.stamp(req, 1L)).isInstanceOf(EntryCodec.CorruptEntryException.class)
+        .hasMessageContaining("message 1");
+    // a batch in the format of the other entries is refused, and so is a heartbeat in the batch's
+    byte[] batch = EntryCodec.request(batch(3));
+    batch[0] = EntryCodec.V1;
+    assertThatThrownBy(() -> EntryCodec.stamp(batch, 1L)).isInstanceOf(EntryCodec.CorruptEntryException.class);
+    byte[] hb = ok.clone();
+    hb[0] = EntryCodec.BATCH_VERSION;
+    assertThatThrownBy(() -> EntryCodec.stamp(hb, 1L)).isInstanceOf(EntryCodec.CorruptEntryException.class);
+    // bounded: more than the most messages, or fewer than two, is no batch
+    byte[] one = EntryCodec.request(batch(2));
+    java.nio.ByteBuffer.wrap(one, 2, 4).putInt(1);
+    assertThatThrownBy(() -> EntryCodec.stamp(one, 1L)).isInstanceOf(EntryCodec.CorruptEntryException.class);
+    assertThatThrownBy(() -> EntryCodec.request(batch(EntryCodec.MAX_BATCH_MESSAGES + 1)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(EntryCodec.decode(EntryCodec.stamp(EntryCodec.request(batch(EntryCodec.MAX_BATCH_MESSAGES)), 1L))
+        .command()).isEqualTo(batch(EntryCodec.MAX_BATCH_MESSAGES));
+  }
+
+  @Property(tries = 100, seed = "20261206")
+  void batchRepliesReadBackTheSame(@ForAll @IntRange(min = 0, max = EntryCodec.MAX_BATCH_MESSAGES) int size,
+                                   @ForAll("maybe") String error) throws Exception {
+    ApplyReply.Batch b = new ApplyReply.Batch(java.util.stream.IntStream.range(0, size)
+        .mapToObj(i -> new ApplyReply(i % 2 == 0 ? 202 : 409, i, "n" + i, i - 1, i % 2 == 0 ? null : error)).toList());
+    byte[] bytes = EntryCodec.replies(b);
+    assertThat(EntryCodec.replies(bytes)).isEqualTo(b);
+    assertThatThrownBy(() -> EntryCodec.replies(java.util.Arrays.copyOf(bytes, bytes.length - 1)))
+        .isInstanceOf(EntryCodec.CorruptEntryException.class);
+    assertThatThrownBy(() -> EntryCodec.reply(bytes)).isInstanceOf(EntryCodec.CorruptEntryException.class);
   }
 
   @Provide

@@ -85,6 +85,16 @@ class RaftPlumbingTest {
     // the stand-in for the state verticle: records each entry, answers as the state would
     vertx.eventBus().<Committed>localConsumer(Addresses.APPLY_COMMITTED, m -> {
       applied.add(m.body());
+      if (m.body().command() instanceof Committed.Batch b) {
+        List<ApplyReply> rs = new ArrayList<>();
+        for (HeartbeatMessage hb : b.messages()) {
+          // the second message of each batch is refused, alone
+          rs.add(rs.size() == 1 ? new ApplyReply(409, lastId.get(), hb.nodename(), 0, "refused " + hb.toJson())
+              : new ApplyReply(202, lastId.incrementAndGet(), hb.nodename(), 1, null));
+        }
+        m.reply(new ApplyReply.Batch(rs), new DeliveryOptions().setCodecName(LocalCodec.nameOf(ApplyReply.Batch.class)));
+        return;
+      }
       String node = m.body().command() instanceof Committed.Heartbeat h ? h.message().nodename() : null;
       long id = m.body().command() instanceof Committed.Tick ? lastId.get() : lastId.incrementAndGet();
       m.reply(new ApplyReply(202, id, node, 1, null),
@@ -161,6 +171,48 @@ class RaftPlumbingTest {
     assertThat(follower.member().members()).extracting(ClusterStatus.Member::id).containsExactlyElementsOf(members);
     assertThat(follower.member().members()).filteredOn(m -> m.role() == ClusterStatus.Role.LEADER).hasSize(1);
     assertThat(follower.member().unhealthy()).isEmpty();
+  }
+
+  @Test
+  void heartbeatsArrivingTogetherGoInBatchEntriesEachAnsweredItsOwnReply() throws Exception {
+    List<String> members = List.of("127.0.0.1:" + freePort(), "127.0.0.1:" + freePort(), "127.0.0.1:" + freePort());
+    for (int i = 0; i < 3; i++) {
+      start(i, members);
+    }
+    Awaits.until("a leader", () -> nodes.stream().anyMatch(n -> n.member().isLeaderReady()));
+    Node follower = nodes.stream().filter(n -> !n.member().isLeaderReady()).findFirst().orElseThrow();
+    int count = 60;
+    List<HeartbeatMessage> sent = new ArrayList<>();
+    List<io.vertx.core.Future<ApplyReply>> answers = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      HeartbeatMessage m = event("n" + i, i);
+      sent.add(m);
+      answers.add(follower.vertx().eventBus().<ApplyReply>request(Addresses.APPLY, m,
+          new DeliveryOptions().setCodecName(LocalCodec.nameOf(HeartbeatMessage.class))).map(r -> r.body()));
+    }
+    io.vertx.core.Future.all(answers).await();
+    List<Committed> entries = follower.applied().stream()
+        .filter(c -> c.command() instanceof Committed.Heartbeat || c.command() instanceof Committed.Batch).toList();
+    // at most 3 entries in flight: 60 messages sent at once took fewer entries, in the order sent
+    assertThat(entries.size()).isLessThan(count);
+    assertThat(entries).anyMatch(c -> c.command() instanceof Committed.Batch);
+    List<HeartbeatMessage> logged = entries.stream().flatMap(c -> c.command() instanceof Committed.Batch b
+        ? b.messages().stream() : java.util.stream.Stream.of(((Committed.Heartbeat) c.command()).message())).toList();
+    assertThat(logged).isEqualTo(sent);
+    // each message its own answer: the one refused in a batch only itself
+    for (int i = 0; i < count; i++) {
+      ApplyReply r = answers.get(i).result();
+      assertThat(r.nodename()).isEqualTo("n" + i);
+      if (r.status() == 409) {
+        assertThat(r.error()).contains("\"n" + i + "\"");
+      } else {
+        assertThat(r.status()).isEqualTo(202);
+      }
+    }
+    long batches = entries.stream().filter(c -> c.command() instanceof Committed.Batch).count();
+    assertThat(answers.stream().filter(a -> a.result().status() == 409)).hasSize((int) batches);
+    assertThat(answers.stream().filter(a -> a.result().status() == 202).map(a -> a.result().id()).distinct())
+        .hasSize(count - (int) batches);
   }
 
   private static List<Committed> heartbeats(Node n) {

@@ -75,7 +75,7 @@ class CommittedApplyTest {
     var bus = vertx.eventBus();
     bus.registerDefaultCodec(Event.class, new EventCodec());
     List<Class<?>> local = new ArrayList<>(List.of(ApplyReply.class, StatusReply.class, WaitRequest.class,
-        WaitResult.class, Committed.class));
+        WaitResult.class, Committed.class, ApplyReply.Batch.class));
     local.addAll(List.of(HeartbeatMessage.class.getPermittedSubclasses()));
     for (Class<?> c : local) {
       @SuppressWarnings({"rawtypes", "unchecked"})
@@ -142,6 +142,46 @@ class CommittedApplyTest {
 
   byte[] document() throws Exception {
     return vertx.eventBus().<StatusReply>request(Addresses.STATUS, "").await(30, TimeUnit.SECONDS).body().json();
+  }
+
+  @Test
+  void aBatchAppliesEachMessageAsItsOwnEntryWouldWithOneWrite() throws Exception {
+    ApplyReply first = send(new Committed(1, 3, T0, hb(full("n1", 1, "idle"))));
+    assertThat(first.status()).isEqualTo(202);
+
+    long t1 = T0 + 2_000;
+    Committed.Batch batch = new Committed.Batch(List.of(hb(patch("n1", 2, "thawing")).message(),
+        hb(patch("n1", 9, "frozen")).message(), // a gap: refused, alone
+        hb(full("n2", 1, "idle")).message()));
+    Object answer = vertx.eventBus().request(Addresses.APPLY_COMMITTED, new Committed(1, 5, t1, batch),
+        new DeliveryOptions().setCodecName(LocalCodec.nameOf(Committed.class))).await(30, TimeUnit.SECONDS).body();
+    assertThat(answer).isInstanceOf(ApplyReply.Batch.class);
+    List<ApplyReply> replies = ((ApplyReply.Batch) answer).replies();
+    assertThat(replies).extracting(ApplyReply::status).containsExactly(202, 409, 202);
+    assertThat(replies).extracting(ApplyReply::nodename).containsExactly("n1", "n1", "n2");
+    assertThat(replies.get(0).merged()).isEqualTo(2);
+    assertThat(replies.get(1).error()).isNotBlank();
+    assertThat(replies.get(2).merged()).isEqualTo(1);
+    // each its own id: the last event once it applied, all durable
+    assertThat(replies.get(0).id()).isGreaterThan(first.id());
+    assertThat(replies.get(1).id()).isGreaterThanOrEqualTo(replies.get(0).id());
+    assertThat(replies.get(2).id()).isGreaterThan(replies.get(1).id()).isEqualTo(history.lastId());
+    List<Event> events = history.readAfter(first.id(), 100);
+    assertThat(events).allSatisfy(e -> assertThat(e.tsMicros()).isEqualTo(t1 * 1000));
+    assertThat(events.stream().filter(e -> e.id() <= replies.get(0).id()).map(e -> e.nodename()))
+        .isNotEmpty().allMatch(n -> !n.equals("n2"));
+    // one write for the entry, at its position
+    assertThat(history.raftPosition()).contains(new RaftPosition(1, 5));
+    var doc = Json.parse(document());
+    assertThat(doc.path("monitor").path("nodes").path("n1").path("monitor").path("status").asText()).isEqualTo("thawing");
+    assertThat(doc.path("monitor").path("nodes").path("n2").path("monitor").path("status").asText()).isEqualTo("idle");
+
+    // the state came through the history whole: a reopen finds the same
+    byte[] before = document();
+    close();
+    open();
+    assertThat(history.raftPosition()).contains(new RaftPosition(1, 5));
+    assertThat(Json.parse(document())).isEqualTo(Json.parse(before));
   }
 
   @Test
