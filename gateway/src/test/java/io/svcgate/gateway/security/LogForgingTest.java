@@ -129,7 +129,7 @@ class LogForgingTest {
     // the shipped logback.xml writes %emsg, the escaping converter, for every logger
     try (InputStream in = getClass().getResourceAsStream("/logback.xml")) {
       String xml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(xml).contains("converterClass=\"" + EscapedMessageConverter.class.getName() + "\"")
+      assertThat(xml).contains("conversionWord=\"emsg\" class=\"" + EscapedMessageConverter.class.getName() + "\"")
           .contains("%emsg%n").doesNotContain("%msg");
     }
     LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
