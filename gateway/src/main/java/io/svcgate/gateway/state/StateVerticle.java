@@ -446,6 +446,18 @@ public final class StateVerticle extends VerticleBase {
   // --- admin --------------------------------------------------------------
 
   private void onForget(Message<String> msg) {
+    onAdmin(msg, node -> forget(node, now()));
+  }
+
+  private void onAskFull(Message<String> msg) {
+    onAdmin(msg, node -> {
+      askFullByOperator(node);
+      return List.of();
+    });
+  }
+
+  /** An operator's change to a known node: replies the id of the last event once durable; 404 for an unknown node. */
+  private void onAdmin(Message<String> msg, java.util.function.Function<String, List<Event>> change) {
     String node = msg.body();
     if (state.node(node).isEmpty()) {
       msg.fail(404, "unknown node " + node);
@@ -455,10 +467,7 @@ public final class StateVerticle extends VerticleBase {
       msg.fail(503, historyFailed());
       return;
     }
-    List<Event> events = state.forget(node, now());
-    metrics.forgetNode(node);
-    LOG.info("node {} forgotten", LogText.escape(node));
-    commit(events, System.nanoTime()).onComplete(ar -> {
+    commit(change.apply(node), System.nanoTime()).onComplete(ar -> {
       if (ar.succeeded()) {
         msg.reply(ar.result());
       } else {
@@ -467,25 +476,18 @@ public final class StateVerticle extends VerticleBase {
     });
   }
 
-  private void onAskFull(Message<String> msg) {
-    String node = msg.body();
-    if (state.node(node).isEmpty()) {
-      msg.fail(404, "unknown node " + node);
-      return;
-    }
-    if (failed()) {
-      msg.fail(503, historyFailed());
-      return;
-    }
+  /** Forgets a known node at {@code now} (docs/api.md, DELETE /api/nodes/{node}); its events. */
+  private List<Event> forget(String node, double now) {
+    List<Event> events = state.forget(node, now);
+    metrics.forgetNode(node);
+    LOG.info("node {} forgotten", LogText.escape(node));
+    return events;
+  }
+
+  /** Marks a known node as needing a full, as an operator asked, and tells the ingest doors. */
+  private void askFullByOperator(String node) {
     state.markNeedsFull(node);
     askFull(node, "asked by an operator");
-    commit(List.of(), System.nanoTime()).onComplete(ar -> {
-      if (ar.succeeded()) {
-        msg.reply(ar.result());
-      } else {
-        msg.fail(503, ar.cause().getMessage());
-      }
-    });
   }
 
   // --- cluster mode: committed Raft entries ----------------------------------
@@ -616,17 +618,14 @@ public final class StateVerticle extends VerticleBase {
       if (state.node(node).isEmpty()) {
         r = new ApplyReply(404, 0, node, 0, "unknown node " + node);
       } else {
-        events.addAll(state.forget(node, now));
-        metrics.forgetNode(node);
-        LOG.info("node {} forgotten", LogText.escape(node));
+        events.addAll(forget(node, now));
         r = new ApplyReply(200, 0, node, 0, null);
       }
     } else if (cmd instanceof Committed.AskFull) {
       if (state.node(node).isEmpty()) {
         r = new ApplyReply(404, 0, node, 0, "unknown node " + node);
       } else {
-        state.markNeedsFull(node);
-        askFull(node, "asked by an operator");
+        askFullByOperator(node);
         r = new ApplyReply(200, 0, node, 0, null);
       }
     } else {

@@ -237,12 +237,28 @@ class RaftMembersTest {
   /** Posts a node's generations one after the other; a 503 (no quorum, busy) is retried with the same generation. */
   private static void patcher(Member m, String node, Queue<Ack> acks, AtomicLong lastAcked, Queue<String> unexpected,
                               AtomicBoolean stop) {
-    long gen = 1;
+    writer(m, "/api/heartbeats", gen -> node(node, gen).encode(), node, "gen", acks, lastAcked, unexpected, stop);
+  }
+
+  /** Posts node events numbered 1, 2, …; a 503 is retried with the same number. */
+  private static void eventer(Member m, String node, Queue<Ack> acks, Queue<String> unexpected, AtomicBoolean stop) {
+    writer(m, "/api/events", seq -> TestGateway.event(node, "node_freeze", new JsonObject().put("seq", seq)).encode(),
+        node, "seq", acks, new AtomicLong(), unexpected, stop);
+  }
+
+  /**
+   * Posts {@code body(1)}, {@code body(2)}, … to {@code path} until stopped, each once the one
+   * before it was acknowledged; a 503 is retried with the same number, anything else ends the writer.
+   */
+  private static void writer(Member m, String path, java.util.function.LongFunction<String> body, String node,
+                             String what, Queue<Ack> acks, AtomicLong lastAcked, Queue<String> unexpected,
+                             AtomicBoolean stop) {
+    long n = 1;
     while (!stop.get()) {
       HttpResponse<String> r;
       long sent = System.nanoTime();
       try {
-        r = m.post("/api/heartbeats", node(node, gen).encode());
+        r = m.post(path, body.apply(n));
       } catch (IOException | InterruptedException e) {
         unexpected.add(node + ": " + e);
         return;
@@ -251,33 +267,12 @@ class RaftMembersTest {
         continue;
       }
       if (r.statusCode() != 202) {
-        unexpected.add(node + " gen " + gen + ": " + r.statusCode() + " " + r.body());
+        unexpected.add(node + " " + what + " " + n + ": " + r.statusCode() + " " + r.body());
         return;
       }
-      acks.add(new Ack(new JsonObject(r.body()).getLong("id"), node, gen, sent, System.nanoTime()));
-      lastAcked.set(gen);
-      gen++;
-    }
-  }
-
-  private static void eventer(Member m, String node, Queue<Ack> acks, Queue<String> unexpected, AtomicBoolean stop) {
-    for (long seq = 1; !stop.get(); seq++) {
-      HttpResponse<String> r;
-      long sent = System.nanoTime();
-      try {
-        r = m.post("/api/events", TestGateway.event(node, "node_freeze", new JsonObject().put("seq", seq)).encode());
-      } catch (IOException | InterruptedException e) {
-        unexpected.add(node + ": " + e);
-        return;
-      }
-      if (r.statusCode() == 503) {
-        continue;
-      }
-      if (r.statusCode() != 202) {
-        unexpected.add(node + " seq " + seq + ": " + r.statusCode() + " " + r.body());
-        return;
-      }
-      acks.add(new Ack(new JsonObject(r.body()).getLong("id"), node, seq, sent, System.nanoTime()));
+      acks.add(new Ack(new JsonObject(r.body()).getLong("id"), node, n, sent, System.nanoTime()));
+      lastAcked.set(n);
+      n++;
     }
   }
 
