@@ -93,6 +93,11 @@ public final class Main implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
+    // Netty's buffer events for Java Flight Recorder cost 110 JFR classes at every start
+    // (docs/operations.md, "Start time"); -Dio.netty.jfr.enabled=true brings them back.
+    if (System.getProperty("io.netty.jfr.enabled") == null) {
+      System.setProperty("io.netty.jfr.enabled", "false");
+    }
     CommandLine cl = commandLine();
     // Unbuffered file streams, so that a closed pipe (`| head`) shows in checkError().
     cl.setOut(new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8)));

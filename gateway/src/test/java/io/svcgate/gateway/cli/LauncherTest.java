@@ -243,6 +243,49 @@ class LauncherTest {
     assertThat(client.get("MaxMetaspaceSize")).isNotEqualTo(Long.toString(128L << 20));
   }
 
+  /**
+   * The class archive beside the jar (docs/operations.md, "Start time"): used by
+   * {@code serve} when its recorded size matches, never by a client command, not at
+   * all when {@code SVCGATE_CLASS_ARCHIVE} is empty; a file the JVM refuses (here:
+   * not an archive at all) or a partial copy (its size does not match) changes
+   * nothing but the start time: the JVM starts and says nothing about it. The JVM's
+   * malloc trim is on for serve when this JVM has the option.
+   */
+  @Test
+  void serveUsesTheClassArchiveOnlyWhenWholeAndStartsSilentlyWithoutIt() throws Exception {
+    Path archive = dir.resolve("svcgate.jsa");
+    assertThat(flags(Map.of(), "serve").get("SharedArchiveFile")).as("no archive").doesNotContain("svcgate.jsa");
+
+    byte[] junk = new byte[64 << 10];
+    new java.util.Random(7).nextBytes(junk);
+    Files.write(archive, junk);
+    Files.writeString(dir.resolve("svcgate.jsa.size"), junk.length + "\n");
+    Map<String, String> refused = flags(Map.of(), "serve");
+    assertThat(refused).containsEntry("SharedArchiveFile", archive.toString());
+    assertThat(flags(Map.of(), "node", "ls").get("SharedArchiveFile")).as("client command")
+        .doesNotContain("svcgate.jsa");
+    assertThat(flags(Map.of("SVCGATE_CLASS_ARCHIVE", ""), "serve").get("SharedArchiveFile")).as("turned off")
+        .doesNotContain("svcgate.jsa");
+
+    Files.writeString(dir.resolve("svcgate.jsa.size"), (junk.length + 1) + "\n");
+    assertThat(flags(Map.of(), "serve").get("SharedArchiveFile")).as("partial copy").doesNotContain("svcgate.jsa");
+
+    Files.writeString(dir.resolve("svcgate.jsa.size"), junk.length + "\n");
+    ProcessBuilder pb = new ProcessBuilder(om.resolveSibling("svcgate").toString(), "serve", "--version")
+        .directory(dir.toFile());
+    pb.environment().put("SVCGATE_JAR", jar.toString());
+    pb.environment().remove("SVCGATE_SERVE_JVM_OPTS");
+    pb.environment().remove("JAVA_OPTS");
+    Child c = new Child(pb);
+    assertThat(c.exit()).as("stderr: %s", c.err).isZero();
+    assertThat(c.out.toString()).as("stdout").matches("svcgate \\S+ \\(\\S+\\)\n");
+    assertThat(c.err.toString()).as("stderr").isEmpty();
+
+    if (refused.containsKey("TrimNativeHeapInterval")) {
+      assertThat(refused).containsEntry("TrimNativeHeapInterval", "5000");
+    }
+  }
+
   /** The final JVM flags bin/svcgate starts {@code args} with, name → value. */
   private Map<String, String> flags(Map<String, String> env, String... args) throws Exception {
     List<String> cmd = new ArrayList<>();

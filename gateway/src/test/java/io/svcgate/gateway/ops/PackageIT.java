@@ -75,6 +75,35 @@ class PackageIT {
     assertThat(down.err()).startsWith("om: cannot reach the gateway at http://127.0.0.1:" + dead);
   }
 
+  /**
+   * The class archive (docs/install.md, docs/operations.md "Start time"): made where
+   * the package is unpacked by {@code bin/svcgate archive-classes}, then used by
+   * {@code serve} (classes come from it); once the jar changes (here: its time) the
+   * archive no longer matches, and serve starts without it, saying nothing about it.
+   */
+  @Test
+  void theClassArchiveIsMadeWhereUnpackedAndUsedByServe() throws Exception {
+    String svcgate = home.resolve("bin/svcgate").toString();
+    Repo.Run make = Repo.run(List.of(svcgate, "archive-classes"), env(), home);
+    assertThat(make.code()).as(make.err()).isZero();
+    assertThat(home.resolve("lib/svcgate.jsa")).isRegularFile();
+    assertThat(home.resolve("lib/svcgate.jsa.size")).hasContent(Long.toString(Files.size(home.resolve("lib/svcgate.jsa"))));
+
+    Map<String, String> logged = new java.util.HashMap<>(env());
+    logged.put("JAVA_OPTS", "-Xlog:class+load");
+    Repo.Run used = Repo.run(List.of(svcgate, "serve", "--version"), logged, home);
+    assertThat(used.code()).as(used.err()).isZero();
+    assertThat(used.out()).containsPattern("io\\.svcgate\\.gateway\\.\\S+ source: shared objects file \\(top\\)");
+
+    Path jar = home.resolve("lib/svcgate.jar");
+    Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(
+        Files.getLastModifiedTime(jar).toMillis() + 2_000));
+    Repo.Run stale = Repo.run(List.of(svcgate, "serve", "--version"), env(), home);
+    assertThat(stale.code()).as(stale.err()).isZero();
+    assertThat(stale.out()).matches("svcgate " + Pattern.quote(version) + " \\(\\S+\\)\\n");
+    assertThat(stale.err()).isEmpty();
+  }
+
   @Test
   void theManPagesRenderWithoutAWarning() throws Exception {
     String groff = Tools.require("groff", "groff-base");
