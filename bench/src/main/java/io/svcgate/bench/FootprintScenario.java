@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * P7: a child gateway as a user starts it, {@code bin/svcgate serve --simulate 50}
  * (50 simulated nodes, one heartbeat each per second), in an empty working
- * directory: start until ready (process start → first {@code GET /health} 200),
+ * directory: start until ready (process start → first {@code GET /health} 200) and the
+ * process's CPU time until then,
  * then, after 20 s of that steady load, its resident memory ({@code VmRSS} of
  * {@code /proc/<pid>/status}); then under load: 1 000 SSE subscribers and the
  * driver's nodes POSTing heartbeats flat out over 16 connections for the warm-up
@@ -68,6 +69,7 @@ final class FootprintScenario {
       if (readyMs < 0) {
         throw new IllegalStateException("svcgate serve did not become ready; see " + dir.resolve("svcgate.log"));
       }
+      long cpuReadyMs = cpuMs(p);
       Thread.sleep(TimeUnit.SECONDS.toMillis(IDLE_SECONDS));
       long rssKb = statusKb(p, "VmRSS:");
       String cmd = new String(Files.readAllBytes(Path.of("/proc/" + p.pid() + "/cmdline"))).replace('\0', ' ');
@@ -76,6 +78,8 @@ final class FootprintScenario {
       d.results.add("P7 resident memory idle, " + d.options.nodes + " simulated nodes", "MiB",
           Results.Goal.atMost(150, "≤ 150 MiB"), rssKb / 1024d);
       d.results.add("P7 start until ready (svcgate serve, new JVM)", "ms", Results.Goal.atMost(1500, "≤ 1.5 s"), readyMs);
+      // CPU time of the whole process (all threads, JIT included) until ready: holds on a loaded machine
+      d.results.add("P7 CPU time until ready (user + system, all threads)", "ms", Results.Goal.none(), cpuReadyMs);
       underLoad(p, "http://127.0.0.1:" + port);
     } finally {
       p.destroy();
@@ -132,6 +136,20 @@ final class FootprintScenario {
       subs.forEach(StreamSubscriber::close);
       subHttp.close().await(30, TimeUnit.SECONDS);
       ingest.close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * User plus system CPU time of the process so far, in ms ({@code /proc/<pid>/stat}, fields 14 and 15,
+   * in clock ticks of 10 ms: Linux's USER_HZ); -1 when unreadable. bin/svcgate execs java, so the pid is the JVM's.
+   */
+  private static long cpuMs(Process p) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + p.pid() + "/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
+    } catch (java.io.IOException | RuntimeException e) {
+      return -1;
     }
   }
 
