@@ -93,7 +93,7 @@ public final class Main implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    // Netty's buffer events for Java Flight Recorder cost 110 JFR classes at every start
+    // Netty's buffer events for Java Flight Recorder cost some 80 JFR classes at every start
     // (docs/operations.md, "Start time"); -Dio.netty.jfr.enabled=true brings them back.
     if (System.getProperty("io.netty.jfr.enabled") == null) {
       System.setProperty("io.netty.jfr.enabled", "false");
