@@ -126,7 +126,10 @@ public final class HttpVerticle extends VerticleBase {
     WebPage.mount(router);
     Errors.install(router, options.maxBody());
 
-    HttpServerOptions so = new HttpServerOptions().setHost(options.host()).setPort(options.port())
+    // Port 0 is asked of Vert.x as -1, its "shared random port": every instance then listens
+    // on the one port the first picks, and the connections are spread over them (with 0
+    // each instance would get a port of its own and the others none of the connections).
+    HttpServerOptions so = new HttpServerOptions().setHost(options.host()).setPort(options.port() == 0 ? -1 : options.port())
         .setCompressionSupported(false).setTcpNoDelay(true)
         // no WebSocket is served: without its compression extensions Vert.x leaves the
         // extension handler out of the pipeline, one handler less on every stream write
