@@ -3,6 +3,7 @@ package io.svcgate.state.filter;
 import io.svcgate.state.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -113,28 +114,65 @@ public final class WaitIndex<W> {
   public Set<W> affected(Collection<Path> changedPaths) {
     Set<Reg> seen = Collections.newSetFromMap(new IdentityHashMap<>());
     Set<W> out = new LinkedHashSet<>();
+    // The trie nodes along the previous path: the paths of one change mostly share their
+    // first steps (monitor.nodes.<n>.services.status.<path>), found once for all of them.
+    Node[] trail = trail(16);
+    trail[0] = root;
+    Path previous = null;
+    int resolved = 0;
     for (Path changed : changedPaths) {
+      int shared = previous == null ? 0 : sharedSteps(previous, changed, resolved);
+      int size = changed.size();
+      if (trail.length <= size) {
+        trail = Arrays.copyOf(trail, size + 1);
+      }
       Node n = root;
       collect(n, changed, seen, out);
-      for (Object step : changed.steps()) {
-        n = n.children == null ? null : n.children.get(step);
-        if (n == null) {
+      int depth = 0;
+      while (depth < size) {
+        Node next = depth < shared ? trail[depth + 1] : n.child(changed.get(depth));
+        if (next == null) {
           break;
         }
+        n = next;
+        trail[++depth] = n;
         collect(n, changed, seen, out);
       }
-      if (n != null && n.children != null) {
-        ArrayDeque<Node> below = new ArrayDeque<>(n.children.values());
-        while (!below.isEmpty()) {
-          Node b = below.pop();
-          collect(b, changed, seen, out);
-          if (b.children != null) {
-            below.addAll(b.children.values());
-          }
-        }
+      previous = changed;
+      resolved = depth;
+      if (depth == size && n.children != null) {
+        collectBelow(n, changed, seen, out);
       }
     }
     return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  private Node[] trail(int length) {
+    return (Node[]) new WaitIndex<?>.Node[length];
+  }
+
+  /** How many first steps two paths share, at most {@code max}. */
+  private static int sharedSteps(Path a, Path b, int max) {
+    int n = Math.min(max, Math.min(a.size(), b.size()));
+    for (int i = 0; i < n; i++) {
+      if (!a.get(i).equals(b.get(i))) {
+        return i;
+      }
+    }
+    return n;
+  }
+
+  /** Collects the waits filed anywhere below {@code n} (a change at {@code n} can reach them all). */
+  private void collectBelow(Node n, Path changed, Set<Reg> seen, Set<W> out) {
+    ArrayDeque<Node> below = new ArrayDeque<>(n.children.values());
+    while (!below.isEmpty()) {
+      Node b = below.pop();
+      collect(b, changed, seen, out);
+      if (b.children != null) {
+        below.addAll(b.children.values());
+      }
+    }
   }
 
   /** As {@link #affected(Collection)} for one path. */
@@ -220,6 +258,11 @@ public final class WaitIndex<W> {
       if (regs != null && regs.remove(r) && regs.isEmpty()) {
         regs = null;
       }
+    }
+
+    /** The child at {@code step}, or null. */
+    Node child(Object step) {
+      return children == null ? null : children.get(step);
     }
 
     Node childOrNew(Object step) {
