@@ -218,11 +218,15 @@ public final class ServiceAggregator implements DerivedState {
       for (Path p : inputs) {
         String n = (String) p.get(2);
         String path = (String) p.get(5);
-        graph.setNodePath(n, path, view.names(n, path));
+        if (p.size() == 6) {
+          // an entry set or deleted whole; a change below an entry leaves it in place
+          graph.setNodePath(n, path, view.names(n, path));
+        }
         PathInputs ps = pathInputs.get(path);
         // A changed value inside an instance that reads as before changes nothing; an
         // entry set whole (rare: a new instance) is recomputed in any case.
-        if (ps == null || ps.refresh(n, "config".equals(p.get(4))) || p.size() == 6) {
+        String key = p.size() > 6 && p.get(6) instanceof String k ? k : null;
+        if (ps == null || ps.refresh(n, "config".equals(p.get(4)), key) || p.size() == 6) {
           dirty.add(path);
         }
       }
