@@ -62,13 +62,13 @@ final class PathInputs implements InstanceSet {
   /**
    * Reads a node's entry again, after a change to it (or to its config entry).
    *
-   * @param key the one input key of the entry that changed (the change was at or below
-   *            it, in the entry object last read), or null when any may have: then every
-   *            input key is compared
+   * @param keys the input keys of the entry that changed (the changes were at or below
+   *             them, in the entry object last read), or null when any may have: then
+   *             every input key is compared
    * @return false when what the rules read of the path is the same as before (the
    *         change was to a value set again as it was): its aggregate cannot have changed
    */
-  boolean refresh(String node, boolean config, String key) {
+  boolean refresh(String node, boolean config, List<String> keys) {
     if (config) {
       aggregated = null;
       return true;
@@ -81,7 +81,7 @@ final class PathInputs implements InstanceSet {
       ObjectNode live = (ObjectNode) e;
       boolean same = live == sources[i];
       sources[i] = live;
-      return update(i, before, live, same ? key : null);
+      return update(i, before, live, same ? keys : null);
     }
     sources[i] = e != null && e.isObject() ? (ObjectNode) e : null;
     Instances.Entry now = entry(node, sources[i]);
@@ -101,23 +101,19 @@ final class PathInputs implements InstanceSet {
   }
 
   /**
-   * Brings a kept entry up to date with the live one in place: the input keys (or the one
+   * Brings a kept entry up to date with the live one in place: the input keys (or those
    * that changed) are compared one by one (a value the document still shares with the kept
    * entry costs a reference comparison), and only when one differs does the tally move.
    */
-  private boolean update(int i, Instances.Entry before, ObjectNode live, String key) {
+  private boolean update(int i, Instances.Entry before, ObjectNode live, List<String> keys) {
     ObjectNode kept = before.status();
     List<String> differ = null;
-    if (key != null) {
-      if (differs(key, live, kept)) {
-        differ = List.of(key);
-      }
-    } else {
-      for (String k : AggregateRules.INSTANCE_INPUTS) {
-        if (differs(k, live, kept)) {
-          if (differ == null) {
-            differ = new ArrayList<>(2);
-          }
+    for (String k : keys == null ? AggregateRules.INSTANCE_INPUTS : keys) {
+      if (differs(k, live, kept)) {
+        if (differ == null) {
+          differ = new ArrayList<>(2);
+        }
+        if (!differ.contains(k)) {
           differ.add(k);
         }
       }
