@@ -112,8 +112,7 @@ public final class WaitIndex<W> {
    * Each waiter appears once.
    */
   public Set<W> affected(Collection<Path> changedPaths) {
-    Set<Reg> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-    Set<W> out = new LinkedHashSet<>();
+    Found found = new Found();
     // The trie nodes along the previous path: the paths of one change mostly share their
     // first steps (monitor.nodes.<n>.services.status.<path>), found once for all of them.
     Node[] trail = trail(16);
@@ -127,7 +126,7 @@ public final class WaitIndex<W> {
         trail = Arrays.copyOf(trail, size + 1);
       }
       Node n = root;
-      collect(n, changed, seen, out);
+      collect(n, changed, found);
       int depth = 0;
       while (depth < size) {
         Node next = depth < shared ? trail[depth + 1] : n.child(changed.get(depth));
@@ -136,15 +135,15 @@ public final class WaitIndex<W> {
         }
         n = next;
         trail[++depth] = n;
-        collect(n, changed, seen, out);
+        collect(n, changed, found);
       }
       previous = changed;
       resolved = depth;
       if (depth == size && n.children != null) {
-        collectBelow(n, changed, seen, out);
+        collectBelow(n, changed, found);
       }
     }
-    return out;
+    return found.waiters;
   }
 
   @SuppressWarnings("unchecked")
@@ -164,11 +163,11 @@ public final class WaitIndex<W> {
   }
 
   /** Collects the waits filed anywhere below {@code n} (a change at {@code n} can reach them all). */
-  private void collectBelow(Node n, Path changed, Set<Reg> seen, Set<W> out) {
+  private void collectBelow(Node n, Path changed, Found found) {
     ArrayDeque<Node> below = new ArrayDeque<>(n.children.values());
     while (!below.isEmpty()) {
       Node b = below.pop();
-      collect(b, changed, seen, out);
+      collect(b, changed, found);
       if (b.children != null) {
         below.addAll(b.children.values());
       }
@@ -221,13 +220,35 @@ public final class WaitIndex<W> {
     return steps;
   }
 
-  private void collect(Node n, Path changed, Set<Reg> added, Set<W> out) {
-    for (Reg r : n.regs()) {
+  private void collect(Node n, Path changed, Found found) {
+    if (n.regs == null) {
+      return;
+    }
+    for (Reg r : n.regs) {
       probes++;
-      if (!added.contains(r) && r.touchedBy(changed)) {
-        added.add(r);
-        out.add(r.waiter);
+      if (!found.has(r) && r.touchedBy(changed)) {
+        found.add(r);
       }
+    }
+  }
+
+  /** The waits one call of {@link #affected} found so far. */
+  private final class Found {
+    /** The waiters, each once, in the order found. */
+    final Set<W> waiters = new LinkedHashSet<>();
+    /** The registrations found; made at the first one (most trie nodes a change passes hold none). */
+    private Set<Reg> regs;
+
+    boolean has(Reg r) {
+      return regs != null && regs.contains(r);
+    }
+
+    void add(Reg r) {
+      if (regs == null) {
+        regs = Collections.newSetFromMap(new IdentityHashMap<>());
+      }
+      regs.add(r);
+      waiters.add(r.waiter);
     }
   }
 
@@ -294,8 +315,8 @@ public final class WaitIndex<W> {
     }
 
     boolean touchedBy(Path changed) {
-      for (Condition c : conditions) {
-        if (c.path().touchedBy(changed)) {
+      for (int i = 0, n = conditions.size(); i < n; i++) {
+        if (conditions.get(i).path().touchedBy(changed)) {
           return true;
         }
       }
