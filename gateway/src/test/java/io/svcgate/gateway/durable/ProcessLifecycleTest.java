@@ -94,6 +94,8 @@ class ProcessLifecycleTest {
       assertThat(end.getLong("last")).isEqualTo(last);
       assertThat(gw.stderr()).anyMatch(l -> l.contains("history closed: last id " + last));
       assertThat(gw.stderr()).anyMatch(l -> l.contains("svcgate stopped"));
+      assertThat(gw.stderr()).as("no notice about Vert.x's shared gauges (docs/operations.md)")
+          .noneMatch(l -> l.contains("has been already registered"));
     }
     // everything is there, and the node goes on without a full
     try (ChildGateway gw = ChildGateway.start(data, Map.of())) {
