@@ -58,6 +58,9 @@ final class StreamScenarios {
         d.client.setTimer(Math.max(1, warm), x -> measureFrom[0] = System.nanoTime());
         Feeder.Outcome o = f.run(warm, d.options.durationMs()).await(5, TimeUnit.MINUTES);
         LoadDriver.note(name, o);
+        System.err.printf(java.util.Locale.ROOT, "  %s: transport %s; busiest threads: %s; %.1f KiB allocated per generation%n",
+            name, t.local == null ? "(target)" : t.local.gateway.vertx().isNativeTransportEnabled() ? "epoll" : "nio",
+            f.busiestThreads, f.allocatedPerGeneration / 1024);
         subs.awaitQuiet();
         String label = subscribers == 1 ? "1 subscriber" : subscribers + " subscribers";
         System.err.printf("  %s: %d latencies, %.0f generations/s%n", name, stats.count(), o.generationsPerSecond());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -41,6 +42,16 @@ final class DocumentEdit {
 
   private final ObjectNode root;
   private final List<Undo> undo = new ArrayList<>();
+  /**
+   * The containers along the last stanza's path: {@code trail[i]} is what its first
+   * {@code i} steps lead to, for i up to {@link #trailDepth}. A stanza changes what is at
+   * its own path only, so they stay in place; the next stanza of the same change (most
+   * share {@code monitor.nodes.<n>.services.status.<path>}) starts from them. Forgotten
+   * at each commit and rollback.
+   */
+  private JsonNode[] trail = new JsonNode[16];
+  private Path trailPath;
+  private int trailDepth;
   /** Values added minus values removed by the edits since the last commit or rollback. */
   private long sizeChange;
 
@@ -61,9 +72,16 @@ final class DocumentEdit {
     if (p.isEmpty()) {
       throw new StanzaException("cannot set or delete the document root");
     }
-    JsonNode cur = root;
     int n = p.size();
-    for (int i = 0; i < n - 1; i++) {
+    // the parents only: a path that ends where the last one went through starts above its end
+    int shared = trailPath == null ? 0 : sharedSteps(trailPath, p, Math.min(trailDepth, n - 1));
+    trailPath = null;
+    if (trail.length < n) {
+      trail = Arrays.copyOf(trail, n);
+    }
+    trail[0] = root;
+    JsonNode cur = trail[shared];
+    for (int i = shared; i < n - 1; i++) {
       Object step = p.get(i);
       JsonNode next;
       if (step instanceof String k) {
@@ -86,7 +104,10 @@ final class DocumentEdit {
         next = cur.get(idx);
       }
       cur = next;
+      trail[i + 1] = cur;
     }
+    trailPath = p;
+    trailDepth = n - 1;
     Object last = p.last();
     JsonNode value = null;
     if (!s.isDelete()) {
@@ -163,12 +184,30 @@ final class DocumentEdit {
     }
     undo.clear();
     sizeChange = 0;
+    forgetTrail();
   }
 
   /** Forgets the undo log: what was applied stays. */
   void commit() {
     undo.clear();
     sizeChange = 0;
+    forgetTrail();
+  }
+
+  private void forgetTrail() {
+    trailPath = null;
+    Arrays.fill(trail, null);
+  }
+
+  /** How many first steps two paths share, at most {@code max}. */
+  private static int sharedSteps(Path a, Path b, int max) {
+    int n = Math.min(max, Math.min(a.size(), b.size()));
+    for (int i = 0; i < n; i++) {
+      if (!a.get(i).equals(b.get(i))) {
+        return i;
+      }
+    }
+    return n;
   }
 
   /**

@@ -79,41 +79,52 @@ public final class Event {
   /**
    * The envelope of a patch written straight from its stanzas, without a tree of it:
    * the same bytes as {@link Json#bytes} of {@link #envelope()} (the values are written
-   * by the same mapper).
+   * with the same settings, {@link JsonValues#write}).
    */
   private static byte[] patchJson(long id, long tsMicros, String nodename, List<Stanza> stanzas) {
-    ByteArrayBuilder out = new ByteArrayBuilder(512);
-    try (JsonGenerator g = Json.MAPPER.createGenerator(out)) {
-      g.writeStartObject();
-      g.writeNumberField("id", id);
-      g.writeFieldName("ts");
-      g.writeNumber(ts(tsMicros));
-      g.writeStringField("nodename", nodename);
-      g.writeStringField("kind", PATCH);
-      g.writeFieldName("data");
-      g.writeStartArray();
-      for (Stanza st : stanzas) {
-        g.writeStartArray();
-        g.writeStartArray();
-        for (Object step : st.path().steps()) {
-          if (step instanceof Integer i) {
-            g.writeNumber(i);
-          } else {
-            g.writeString((String) step);
-          }
-        }
-        g.writeEndArray();
-        if (!st.isDelete()) {
-          g.writeTree(st.value());
-        }
-        g.writeEndArray();
+    // the buffer is the mapper's recycled one, taken as its writeValueAsBytes takes it: only the result is new
+    try (ByteArrayBuilder out = new ByteArrayBuilder(Json.MAPPER.getFactory()._getBufferRecycler())) {
+      try (JsonGenerator g = Json.MAPPER.createGenerator(out)) {
+        writePatch(g, id, tsMicros, nodename, stanzas);
       }
-      g.writeEndArray();
-      g.writeEndObject();
+      byte[] bytes = out.toByteArray();
+      out.release();
+      return bytes;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return out.toByteArray();
+  }
+
+  private static void writePatch(JsonGenerator g, long id, long tsMicros, String nodename, List<Stanza> stanzas)
+      throws IOException {
+    g.writeStartObject();
+    g.writeNumberField("id", id);
+    g.writeFieldName("ts");
+    g.writeNumber(ts(tsMicros));
+    g.writeStringField("nodename", nodename);
+    g.writeStringField("kind", PATCH);
+    g.writeFieldName("data");
+    g.writeStartArray();
+    for (Stanza st : stanzas) {
+      g.writeStartArray();
+      g.writeStartArray();
+      Path p = st.path();
+      for (int i = 0, n = p.size(); i < n; i++) {
+        Object step = p.get(i);
+        if (step instanceof Integer index) {
+          g.writeNumber(index);
+        } else {
+          g.writeString((String) step);
+        }
+      }
+      g.writeEndArray();
+      if (!st.isDelete()) {
+        JsonValues.write(g, st.value());
+      }
+      g.writeEndArray();
+    }
+    g.writeEndArray();
+    g.writeEndObject();
   }
 
   private static BigDecimal ts(long tsMicros) {

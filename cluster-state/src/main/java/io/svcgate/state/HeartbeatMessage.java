@@ -140,7 +140,12 @@ public sealed interface HeartbeatMessage
       Objects.requireNonNull(nodename, "nodename");
       gen = Collections.unmodifiableMap(new LinkedHashMap<>(gen));
       deltas = Collections.unmodifiableSortedMap(new TreeMap<>(deltas));
-      long rfc = deltas.values().stream().filter(d -> d instanceof JsonPatch).count();
+      int rfc = 0;
+      for (Delta d : deltas.values()) {
+        if (d instanceof JsonPatch) {
+          rfc++;
+        }
+      }
       if (rfc != 0 && rfc != deltas.size()) {
         throw new IllegalArgumentException("a patch holds either stanzas or RFC 6902 operations, not both");
       }

@@ -1,8 +1,10 @@
 package io.svcgate.state;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.util.Map;
 import java.util.function.BiPredicate;
 
@@ -152,5 +154,47 @@ final class JsonValues {
   static String brief(JsonNode v) {
     String s = Json.compact(v);
     return s.length() <= 60 ? s : s.substring(0, 57) + "...";
+  }
+
+  /**
+   * Writes a tree with the generator as {@link com.fasterxml.jackson.databind.ObjectMapper}
+   * serializes it with {@link Json#MAPPER}'s settings (members in their order, nulls and
+   * empty lists kept, each number by its own type), byte for byte, without the mapper's
+   * serializer lookups. A node of another kind (binary, POJO) is left to the mapper.
+   */
+  static void write(JsonGenerator g, JsonNode v) throws IOException {
+    switch (v.getNodeType()) {
+      case OBJECT -> {
+        g.writeStartObject();
+        for (Map.Entry<String, JsonNode> e : v.properties()) {
+          g.writeFieldName(e.getKey());
+          write(g, e.getValue());
+        }
+        g.writeEndObject();
+      }
+      case ARRAY -> {
+        g.writeStartArray();
+        for (int i = 0, n = v.size(); i < n; i++) {
+          write(g, v.get(i));
+        }
+        g.writeEndArray();
+      }
+      case STRING -> g.writeString(v.textValue());
+      case NUMBER -> writeNumber(g, v);
+      case BOOLEAN -> g.writeBoolean(v.booleanValue());
+      case NULL -> g.writeNull();
+      default -> g.writeTree(v);
+    }
+  }
+
+  private static void writeNumber(JsonGenerator g, JsonNode v) throws IOException {
+    switch (v.numberType()) {
+      case INT -> g.writeNumber(v.intValue());
+      case LONG -> g.writeNumber(v.longValue());
+      case BIG_INTEGER -> g.writeNumber(v.bigIntegerValue());
+      case FLOAT -> g.writeNumber(v.floatValue());
+      case DOUBLE -> g.writeNumber(v.doubleValue());
+      default -> g.writeNumber(v.decimalValue());
+    }
   }
 }

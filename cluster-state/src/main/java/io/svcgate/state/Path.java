@@ -114,13 +114,13 @@ public final class Path implements Comparable<Path> {
     if (other.isEmpty()) {
       return this;
     }
-    Object[] s = new Object[steps.size() + other.size()];
-    int i = 0;
-    for (Object o : steps) {
-      s[i++] = o;
+    int n = steps.size();
+    Object[] s = new Object[n + other.size()];
+    for (int i = 0; i < n; i++) {
+      s[i] = steps.get(i);
     }
-    for (Object o : other.steps) {
-      s[i++] = o;
+    for (int i = 0; i < s.length - n; i++) {
+      s[n + i] = other.steps.get(i);
     }
     return new Path(List.of(s));
   }

@@ -194,4 +194,15 @@ class HeartbeatMessageTest {
   void everyReasonIsExercised() {
     assertThat(invalid().map(a -> (Reason) a.get()[1]).distinct()).containsExactlyInAnyOrder(Reason.values());
   }
+
+  @Test
+  void aPatchHoldsStanzasOrOperationsNotBoth() {
+    Stanzas stanzas = new Stanzas(java.util.List.of());
+    JsonPatch ops = new JsonPatch(java.util.List.of());
+    assertThatThrownBy(() -> new Patch("n1", java.util.Map.of("n1", 2L),
+        new java.util.TreeMap<>(java.util.Map.of(1L, stanzas, 2L, ops))))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not both");
+    assertThat(new Patch("n1", java.util.Map.of("n1", 2L), new java.util.TreeMap<>(java.util.Map.of(1L, ops, 2L, ops)))
+        .deltas()).hasSize(2);
+  }
 }

@@ -157,7 +157,9 @@ public final class Gateway {
       Vertx vertx;
       try {
         registry = GatewayMetrics.prometheusRegistry();
-        vertx = GatewayMetrics.vertx(new VertxOptions(), registry);
+        vertx = GatewayMetrics.vertx(new VertxOptions()
+            .setPreferNativeTransport(config.bool(ConfigKey.NET_NATIVE_TRANSPORT)), registry);
+        logTransport(vertx, config.bool(ConfigKey.NET_NATIVE_TRANSPORT));
       } catch (RuntimeException e) {
         history.close();
         throw e;
@@ -187,6 +189,19 @@ public final class Gateway {
       }
     });
     return Future.fromCompletionStage(started);
+  }
+
+  /** Says which network transport Vert.x runs on (net.native-transport, docs/configuration.md). */
+  private static void logTransport(Vertx vertx, boolean preferred) {
+    if (vertx.isNativeTransportEnabled()) {
+      LOG.info("network transport: epoll (native)");
+    } else if (preferred) {
+      Throwable why = vertx.unavailableNativeTransportCause();
+      LOG.info("network transport: nio (the native transport is not available here: {})",
+          why == null ? "unknown reason" : why.toString());
+    } else {
+      LOG.info("network transport: nio (net.native-transport is false)");
+    }
   }
 
   /** The host of the default {@code cluster.http-url}: the HTTP bind address, or for a wildcard one the host name. */

@@ -23,6 +23,12 @@ final class PathInputs implements InstanceSet {
   private final ClusterView view;
   /** By position in the view's counting nodes: the entry, or null. */
   private final Instances.Entry[] slots;
+  /**
+   * By position: the live entry object each slot was last read from. A change reported
+   * below one key of that same object changed that key alone; another object (the entry
+   * set again whole) is compared key by key.
+   */
+  private final ObjectNode[] sources;
   private final Tally tally = new Tally();
   private Boolean aggregated;
 
@@ -31,30 +37,38 @@ final class PathInputs implements InstanceSet {
     this.view = view;
     List<String> counting = view.counting();
     this.slots = new Instances.Entry[counting.size()];
+    this.sources = new ObjectNode[slots.length];
     for (int i = 0; i < slots.length; i++) {
-      slots[i] = entry(view, counting.get(i), path);
+      sources[i] = source(view, counting.get(i), path);
+      slots[i] = entry(counting.get(i), sources[i]);
       if (slots[i] != null && slots[i].counted()) {
         tally.add(slots[i].status());
       }
     }
   }
 
-  private static Instances.Entry entry(ClusterView view, String node, String path) {
+  /** A node's live status entry of the path when it is an object, else null. */
+  private static ObjectNode source(ClusterView view, String node, String path) {
     ObjectNode status = view.status(node);
     JsonNode e = status == null ? null : status.get(path);
-    if (e == null || !e.isObject()) {
-      return null;
-    }
-    return new Instances.Entry(node, AggregateRules.inputs((ObjectNode) e), AggregateRules.truthy(e.get("updated")));
+    return e != null && e.isObject() ? (ObjectNode) e : null;
+  }
+
+  private static Instances.Entry entry(String node, ObjectNode e) {
+    return e == null ? null
+        : new Instances.Entry(node, AggregateRules.inputs(e), AggregateRules.truthy(e.get("updated")));
   }
 
   /**
    * Reads a node's entry again, after a change to it (or to its config entry).
    *
+   * @param keys the input keys of the entry that changed (the changes were at or below
+   *             them, in the entry object last read), or null when any may have: then
+   *             every input key is compared
    * @return false when what the rules read of the path is the same as before (the
    *         change was to a value set again as it was): its aggregate cannot have changed
    */
-  boolean refresh(String node, boolean config) {
+  boolean refresh(String node, boolean config, List<String> keys) {
     if (config) {
       aggregated = null;
       return true;
@@ -64,9 +78,13 @@ final class PathInputs implements InstanceSet {
     ObjectNode status = view.status(node);
     JsonNode e = status == null ? null : status.get(path.path());
     if (before != null && e != null && e.isObject()) {
-      return update(i, before, (ObjectNode) e);
+      ObjectNode live = (ObjectNode) e;
+      boolean same = live == sources[i];
+      sources[i] = live;
+      return update(i, before, live, same ? keys : null);
     }
-    Instances.Entry now = entry(view, node, path.path());
+    sources[i] = e != null && e.isObject() ? (ObjectNode) e : null;
+    Instances.Entry now = entry(node, sources[i]);
     slots[i] = now;
     if (before == null ? now == null
         : now != null && before.counted() == now.counted() && before.status().equals(now.status())) {
@@ -83,30 +101,22 @@ final class PathInputs implements InstanceSet {
   }
 
   /**
-   * Brings a kept entry up to date with the live one in place: the input keys are
-   * compared one by one (a value the document still shares with the kept entry costs a
-   * reference comparison), and only when one differs does the tally move.
+   * Brings a kept entry up to date with the live one in place: the input keys (or those
+   * that changed) are compared one by one (a value the document still shares with the kept
+   * entry costs a reference comparison), and only when one differs does the tally move.
    */
-  private boolean update(int i, Instances.Entry before, ObjectNode live) {
+  private boolean update(int i, Instances.Entry before, ObjectNode live, List<String> keys) {
     ObjectNode kept = before.status();
     List<String> differ = null;
-    for (String k : AggregateRules.INSTANCE_INPUTS) {
-      JsonNode lv = live.get(k);
-      JsonNode kv = kept.get(k);
-      if (lv == kv) {
-        continue;
-      }
-      if (lv != null && kv != null && sameInput(k, lv, kv)) {
-        if (!lv.isContainerNode()) {
-          // the same reading: keep the value as the document has it now, as a fresh read would
-          kept.set(k, lv);
+    for (String k : keys == null ? AggregateRules.INSTANCE_INPUTS : keys) {
+      if (differs(k, live, kept)) {
+        if (differ == null) {
+          differ = new ArrayList<>(2);
         }
-        continue;
+        if (!differ.contains(k)) {
+          differ.add(k);
+        }
       }
-      if (differ == null) {
-        differ = new ArrayList<>(2);
-      }
-      differ.add(k);
     }
     if (differ == null) {
       return false;
@@ -129,6 +139,25 @@ final class PathInputs implements InstanceSet {
     }
     if (counted) {
       tally.add(kept);
+    }
+    return true;
+  }
+
+  /**
+   * True when the live value of an input key does not read as the kept one. When it does
+   * and is not a container, the kept entry takes the live value, as a fresh read would.
+   */
+  private static boolean differs(String k, ObjectNode live, ObjectNode kept) {
+    JsonNode lv = live.get(k);
+    JsonNode kv = kept.get(k);
+    if (lv == kv) {
+      return false;
+    }
+    if (lv != null && kv != null && sameInput(k, lv, kv)) {
+      if (!lv.isContainerNode()) {
+        kept.set(k, lv);
+      }
+      return false;
     }
     return true;
   }

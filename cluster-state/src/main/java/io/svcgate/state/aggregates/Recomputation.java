@@ -144,27 +144,26 @@ final class Recomputation implements AggregateRules.Context {
   /** Records the stanzas from the document's aggregate to the new one; true when they differ. */
   private boolean diff(String path, JsonNode now) {
     JsonNode before = previous == null ? null : previous.get(path);
-    Path at = ServiceAggregator.SERVICES.child(path);
     if (before == null && now == null) {
       return false;
     }
     if (before == null) {
-      stanzas.add(Stanza.set(at, now));
+      stanzas.add(Stanza.set(at(path), now));
       return true;
     }
     if (now == null) {
-      stanzas.add(Stanza.delete(at));
+      stanzas.add(Stanza.delete(at(path)));
       return true;
     }
     if (!before.isObject()) {
-      stanzas.add(Stanza.set(at, now));
+      stanzas.add(Stanza.set(at(path), now));
       return true;
     }
     boolean differ = false;
     for (Iterator<String> it = before.fieldNames(); it.hasNext(); ) {
       String k = it.next();
       if (!now.has(k)) {
-        stanzas.add(Stanza.delete(at.child(k)));
+        stanzas.add(Stanza.delete(at(path).child(k)));
         differ = true;
       }
     }
@@ -172,11 +171,16 @@ final class Recomputation implements AggregateRules.Context {
       Map.Entry<String, JsonNode> e = it.next();
       JsonNode b = before.get(e.getKey());
       if (b == null || !b.equals(NUMERIC_EQUALITY, e.getValue())) {
-        stanzas.add(Stanza.set(at.child(e.getKey()), e.getValue()));
+        stanzas.add(Stanza.set(at(path).child(e.getKey()), e.getValue()));
         differ = true;
       }
     }
     return differ;
+  }
+
+  /** Where a path's aggregate lives in the document (made only for a stanza: most rounds change nothing). */
+  private static Path at(String path) {
+    return ServiceAggregator.SERVICES.child(path);
   }
 
   /** Every aggregate of this round's view, in the order of first config entry. */

@@ -215,14 +215,30 @@ public final class ServiceAggregator implements DerivedState {
     List<Stanza> out = new ArrayList<>();
     if (inputs != null) {
       Set<String> dirty = new HashSet<>();
-      for (Path p : inputs) {
+      int j = 0;
+      while (j < inputs.size()) {
+        Path p = inputs.get(j);
         String n = (String) p.get(2);
         String path = (String) p.get(5);
-        graph.setNodePath(n, path, view.names(n, path));
+        // the changes to one entry come together in a generation: one refresh for all their keys
+        List<String> keys = new ArrayList<>(4);
+        boolean whole = false;
+        for (; j < inputs.size() && sameEntry(inputs.get(j), p); j++) {
+          Path q = inputs.get(j);
+          if (q.size() > 6 && q.get(6) instanceof String k) {
+            keys.add(k);
+          } else {
+            whole = true;
+          }
+        }
+        if (whole) {
+          // an entry set or deleted whole; a change below an entry leaves it in place
+          graph.setNodePath(n, path, view.names(n, path));
+        }
         PathInputs ps = pathInputs.get(path);
         // A changed value inside an instance that reads as before changes nothing; an
         // entry set whole (rare: a new instance) is recomputed in any case.
-        if (ps == null || ps.refresh(n, "config".equals(p.get(4))) || p.size() == 6) {
+        if (ps == null || ps.refresh(n, "config".equals(p.get(4)), whole ? null : keys) || whole) {
           dirty.add(path);
         }
       }
@@ -237,6 +253,11 @@ public final class ServiceAggregator implements DerivedState {
   }
 
 
+
+  /** True when two changed paths are in the same entry: node, section and object path. */
+  private static boolean sameEntry(Path a, Path b) {
+    return a.get(2).equals(b.get(2)) && a.get(4).equals(b.get(4)) && a.get(5).equals(b.get(5));
+  }
 
   /** True when {@code cluster.nodes} is the same list, with the same items, as at the last full run. */
   private boolean sameClusterNodes(JsonNode document) {

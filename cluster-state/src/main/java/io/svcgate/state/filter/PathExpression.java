@@ -132,11 +132,11 @@ public final class PathExpression {
    */
   public boolean touchedBy(Path changed) {
     long states = 1L;
-    for (Object step : changed.steps()) {
+    for (int i = 0, n = changed.size(); i < n; i++) {
       if ((states & accept) != 0) {
         return true;
       }
-      states = advance(states, step, -1, true);
+      states = advance(states, changed.get(i), -1, true);
       if (states == 0) {
         return false;
       }

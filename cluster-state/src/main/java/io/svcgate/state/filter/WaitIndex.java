@@ -3,6 +3,7 @@ package io.svcgate.state.filter;
 import io.svcgate.state.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -111,30 +112,66 @@ public final class WaitIndex<W> {
    * Each waiter appears once.
    */
   public Set<W> affected(Collection<Path> changedPaths) {
-    Set<Reg> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-    Set<W> out = new LinkedHashSet<>();
+    Found found = new Found();
+    // The trie nodes along the previous path: the paths of one change mostly share their
+    // first steps (monitor.nodes.<n>.services.status.<path>), found once for all of them.
+    Node[] trail = trail(16);
+    trail[0] = root;
+    Path previous = null;
+    int resolved = 0;
     for (Path changed : changedPaths) {
+      int shared = previous == null ? 0 : sharedSteps(previous, changed, resolved);
+      int size = changed.size();
+      if (trail.length <= size) {
+        trail = Arrays.copyOf(trail, size + 1);
+      }
       Node n = root;
-      collect(n, changed, seen, out);
-      for (Object step : changed.steps()) {
-        n = n.children == null ? null : n.children.get(step);
-        if (n == null) {
+      collect(n, changed, found);
+      int depth = 0;
+      while (depth < size) {
+        Node next = depth < shared ? trail[depth + 1] : n.child(changed.get(depth));
+        if (next == null) {
           break;
         }
-        collect(n, changed, seen, out);
+        n = next;
+        trail[++depth] = n;
+        collect(n, changed, found);
       }
-      if (n != null && n.children != null) {
-        ArrayDeque<Node> below = new ArrayDeque<>(n.children.values());
-        while (!below.isEmpty()) {
-          Node b = below.pop();
-          collect(b, changed, seen, out);
-          if (b.children != null) {
-            below.addAll(b.children.values());
-          }
-        }
+      previous = changed;
+      resolved = depth;
+      if (depth == size && n.children != null) {
+        collectBelow(n, changed, found);
       }
     }
-    return out;
+    return found.waiters;
+  }
+
+  @SuppressWarnings("unchecked")
+  private Node[] trail(int length) {
+    return (Node[]) new WaitIndex<?>.Node[length];
+  }
+
+  /** How many first steps two paths share, at most {@code max}. */
+  private static int sharedSteps(Path a, Path b, int max) {
+    int n = Math.min(max, Math.min(a.size(), b.size()));
+    for (int i = 0; i < n; i++) {
+      if (!a.get(i).equals(b.get(i))) {
+        return i;
+      }
+    }
+    return n;
+  }
+
+  /** Collects the waits filed anywhere below {@code n} (a change at {@code n} can reach them all). */
+  private void collectBelow(Node n, Path changed, Found found) {
+    ArrayDeque<Node> below = new ArrayDeque<>(n.children.values());
+    while (!below.isEmpty()) {
+      Node b = below.pop();
+      collect(b, changed, found);
+      if (b.children != null) {
+        below.addAll(b.children.values());
+      }
+    }
   }
 
   /** As {@link #affected(Collection)} for one path. */
@@ -183,13 +220,35 @@ public final class WaitIndex<W> {
     return steps;
   }
 
-  private void collect(Node n, Path changed, Set<Reg> added, Set<W> out) {
-    for (Reg r : n.regs()) {
+  private void collect(Node n, Path changed, Found found) {
+    if (n.regs == null) {
+      return;
+    }
+    for (Reg r : n.regs) {
       probes++;
-      if (!added.contains(r) && r.touchedBy(changed)) {
-        added.add(r);
-        out.add(r.waiter);
+      if (!found.has(r) && r.touchedBy(changed)) {
+        found.add(r);
       }
+    }
+  }
+
+  /** The waits one call of {@link #affected} found so far. */
+  private final class Found {
+    /** The waiters, each once, in the order found. */
+    final Set<W> waiters = new LinkedHashSet<>();
+    /** The registrations found; made at the first one (most trie nodes a change passes hold none). */
+    private Set<Reg> regs;
+
+    boolean has(Reg r) {
+      return regs != null && regs.contains(r);
+    }
+
+    void add(Reg r) {
+      if (regs == null) {
+        regs = Collections.newSetFromMap(new IdentityHashMap<>());
+      }
+      regs.add(r);
+      waiters.add(r.waiter);
     }
   }
 
@@ -222,6 +281,11 @@ public final class WaitIndex<W> {
       }
     }
 
+    /** The child at {@code step}, or null. */
+    Node child(Object step) {
+      return children == null ? null : children.get(step);
+    }
+
     Node childOrNew(Object step) {
       if (children == null) {
         children = new HashMap<>();
@@ -251,8 +315,8 @@ public final class WaitIndex<W> {
     }
 
     boolean touchedBy(Path changed) {
-      for (Condition c : conditions) {
-        if (c.path().touchedBy(changed)) {
+      for (int i = 0, n = conditions.size(); i < n; i++) {
+        if (conditions.get(i).path().touchedBy(changed)) {
           return true;
         }
       }

@@ -13,6 +13,7 @@ public enum ConfigKey {
   HTTP_HOST("http.host", "", "HTTP bind address (default 127.0.0.1 without tokens, 0.0.0.0 with tokens)"),
   HTTP_MAX_BODY("http.max-body", "4194304", "largest accepted request body, bytes"),
   HTTP_INSTANCES("http.instances", "1", "HTTP verticle instances (event loops serving HTTP)"),
+  NET_NATIVE_TRANSPORT("net.native-transport", "true", "use Netty's native epoll transport for every socket when the platform has it (Linux x86_64), else Java NIO; false: always NIO"),
   HTTP_TLS_CERT("http.tls.cert", "", "PEM certificate chain file; with http.tls.key enables HTTPS"),
   HTTP_TLS_KEY("http.tls.key", "", "PEM private key file"),
   AUTH_TOKENS("auth.tokens", "", "tokens as token:role pairs, comma separated (roles read, ingest, admin); none = no auth, loopback only", true),

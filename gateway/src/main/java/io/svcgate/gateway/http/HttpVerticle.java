@@ -126,8 +126,14 @@ public final class HttpVerticle extends VerticleBase {
     WebPage.mount(router);
     Errors.install(router, options.maxBody());
 
-    HttpServerOptions so = new HttpServerOptions().setHost(options.host()).setPort(options.port())
+    // Port 0 is asked of Vert.x as -1, its "shared random port": every instance then listens
+    // on the one port the first picks, and the connections are spread over them (with 0
+    // each instance would get a port of its own and the others none of the connections).
+    HttpServerOptions so = new HttpServerOptions().setHost(options.host()).setPort(options.port() == 0 ? -1 : options.port())
         .setCompressionSupported(false).setTcpNoDelay(true)
+        // no WebSocket is served: without its compression extensions Vert.x leaves the
+        // extension handler out of the pipeline, one handler less on every stream write
+        .setPerFrameWebSocketCompressionSupported(false).setPerMessageWebSocketCompressionSupported(false)
         // h2c makes Vert.x hold a plain connection back until its first request head is
         // complete; without it the connection guard times the connection from its accept
         .setHttp2ClearTextEnabled(options.h2c());

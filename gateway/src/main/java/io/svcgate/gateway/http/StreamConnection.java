@@ -195,7 +195,8 @@ final class StreamConnection implements Subscriber {
         flush();
       });
     }
-    if (queue.isEmpty() && !response.writeQueueFull() && onReady != null) {
+    // onReady first: a live stream has none, and each writeQueueFull() takes the connection's lock
+    if (onReady != null && queue.isEmpty() && !response.writeQueueFull()) {
       Runnable r = onReady;
       onReady = null;
       r.run();

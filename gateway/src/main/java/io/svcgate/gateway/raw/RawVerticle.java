@@ -2,6 +2,8 @@ package io.svcgate.gateway.raw;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.svcgate.gateway.Addresses;
 import io.svcgate.gateway.metrics.GatewayMetrics;
 import io.svcgate.gateway.metrics.RejectionLog;
@@ -16,6 +18,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
@@ -202,6 +205,17 @@ public final class RawVerticle extends VerticleBase {
     Connection c = new Connection(socket);
     connections.add(c);
     open.set(connections.size());
+    if (socket instanceof NetSocketInternal si) {
+      // A client may shut its sending side once its request is out and wait for the
+      // answer: the connection stays open for it (Netty would close it on that end of
+      // input, sooner or later depending on the transport), and the end is seen here.
+      si.channelHandlerContext().channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+      si.eventHandler(evt -> {
+        if (evt instanceof ChannelInputShutdownEvent) {
+          c.onEnd();
+        }
+      });
+    }
     socket.handler(c::onData);
     socket.endHandler(v -> c.onEnd());
     socket.closeHandler(v -> c.onClose());
