@@ -58,6 +58,8 @@ public final class StateVerticle extends VerticleBase {
   private long livenessTimer = -1;
   private long snapshotTimer = -1;
   private int pendingDurable;
+  /** The answer of the last change handed to the history: completes once it is durable (appends complete in order). */
+  private Future<Long> lastCommit = Future.succeededFuture(0L);
   private StateSnapshots snapshots;
   /** Why the state is ahead of the history (an append failed after its changes were applied); null while all is well. */
   private Throwable unrecorded;
@@ -321,8 +323,12 @@ public final class StateVerticle extends VerticleBase {
    */
   private Future<Long> commit(List<Event> events, long receivedNanos, RaftPosition position) {
     List<ClusterState.GenerationChange> generations = state.drainGenerationChanges();
+    // Every id numbered so far: the answer's id once the appends queued up to here are durable
+    // (never the id of a later change, whose append may still be on its way to the disk).
+    long numbered = state.lastId();
     if (events.isEmpty() && generations.isEmpty() && position == null) {
-      return Future.succeededFuture(state.lastId());
+      // nothing to write: answer once the appends before this one are durable, as they complete in order
+      return pendingDurable == 0 ? Future.succeededFuture(numbered) : lastCommit.map(id -> numbered);
     }
     if (unrecorded != null) {
       return Future.failedFuture(unrecorded);
@@ -354,7 +360,7 @@ public final class StateVerticle extends VerticleBase {
         return;
       }
       if (events.isEmpty()) {
-        done.complete(state.lastId());
+        done.complete(numbered);
         return;
       }
       publish(events);
@@ -362,7 +368,8 @@ public final class StateVerticle extends VerticleBase {
       snapshots.maybe(false);
       done.complete(events.get(events.size() - 1).id());
     }));
-    return done.future();
+    lastCommit = done.future();
+    return lastCommit;
   }
 
   private void publish(List<Event> events) {

@@ -26,6 +26,25 @@ public final class FaultyHistory {
     return history;
   }
 
+  /**
+   * Holds the disk writes from the next one on: the writer waits inside its next
+   * batch until {@link #releaseWrites}. Returns at once.
+   */
+  public void holdWrites() {
+    log.permits.drainPermits();
+    log.entered.clear();
+  }
+
+  /** Waits (30 s at most) until the writer is inside a held write; false if it is not by then. */
+  public boolean awaitHeldWrite() throws InterruptedException {
+    return log.entered.poll(30, java.util.concurrent.TimeUnit.SECONDS) != null;
+  }
+
+  /** Lets every write through again, the held one first. */
+  public void releaseWrites() {
+    log.open();
+  }
+
   /** Every write from now on throws {@code e} (the writer's next batch fails, and the history with it). */
   public void failWrites(RuntimeException e) {
     log.failWith = e;
