@@ -74,7 +74,7 @@ final class DocumentEdit {
     }
     int n = p.size();
     // the parents only: a path that ends where the last one went through starts above its end
-    int shared = trailPath == null ? 0 : sharedSteps(trailPath, p, Math.min(trailDepth, n - 1));
+    int shared = trailPath == null ? 0 : trailPath.sharedSteps(p, Math.min(trailDepth, n - 1));
     trailPath = null;
     if (trail.length < n) {
       trail = Arrays.copyOf(trail, n);
@@ -197,17 +197,6 @@ final class DocumentEdit {
   private void forgetTrail() {
     trailPath = null;
     Arrays.fill(trail, null);
-  }
-
-  /** How many first steps two paths share, at most {@code max}. */
-  private static int sharedSteps(Path a, Path b, int max) {
-    int n = Math.min(max, Math.min(a.size(), b.size()));
-    for (int i = 0; i < n; i++) {
-      if (!a.get(i).equals(b.get(i))) {
-        return i;
-      }
-    }
-    return n;
   }
 
   /**

@@ -143,6 +143,17 @@ public final class Path implements Comparable<Path> {
     return true;
   }
 
+  /** How many first steps this path shares with {@code other}, at most {@code max}. */
+  public int sharedSteps(Path other, int max) {
+    int n = Math.min(max, Math.min(size(), other.size()));
+    for (int i = 0; i < n; i++) {
+      if (!steps.get(i).equals(other.steps.get(i))) {
+        return i;
+      }
+    }
+    return n;
+  }
+
   /** True when one path is a prefix of the other (a change at one can change what is at the other). */
   public boolean overlaps(Path other) {
     return startsWith(other) || other.startsWith(this);

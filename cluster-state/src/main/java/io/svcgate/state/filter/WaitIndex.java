@@ -120,7 +120,7 @@ public final class WaitIndex<W> {
     Path previous = null;
     int resolved = 0;
     for (Path changed : changedPaths) {
-      int shared = previous == null ? 0 : sharedSteps(previous, changed, resolved);
+      int shared = previous == null ? 0 : previous.sharedSteps(changed, resolved);
       int size = changed.size();
       if (trail.length <= size) {
         trail = Arrays.copyOf(trail, size + 1);
@@ -149,17 +149,6 @@ public final class WaitIndex<W> {
   @SuppressWarnings("unchecked")
   private Node[] trail(int length) {
     return (Node[]) new WaitIndex<?>.Node[length];
-  }
-
-  /** How many first steps two paths share, at most {@code max}. */
-  private static int sharedSteps(Path a, Path b, int max) {
-    int n = Math.min(max, Math.min(a.size(), b.size()));
-    for (int i = 0; i < n; i++) {
-      if (!a.get(i).equals(b.get(i))) {
-        return i;
-      }
-    }
-    return n;
   }
 
   /** Collects the waits filed anywhere below {@code n} (a change at {@code n} can reach them all). */

@@ -270,6 +270,20 @@ public final class History implements AutoCloseable {
     }
   }
 
+  /**
+   * Queues {@code task}, whose body completes {@code result} itself (on another thread,
+   * or later), and fails {@code result} with the task when the task fails first.
+   */
+  private <T> CompletableFuture<T> enqueue(Task task, CompletableFuture<T> result) {
+    task.future.whenComplete((v, e) -> {
+      if (e != null) {
+        result.completeExceptionally(e);
+      }
+    });
+    enqueue(task);
+    return result;
+  }
+
   private void enqueue(Request request) {
     queue.add(request);
     if (writerParked) {
@@ -511,13 +525,7 @@ public final class History implements AutoCloseable {
       packer.setDaemon(true);
       packer.start();
     }, new CompletableFuture<>());
-    task.future.whenComplete((v, e) -> {
-      if (e != null) {
-        result.completeExceptionally(e);
-      }
-    });
-    enqueue(task);
-    return result;
+    return enqueue(task, result);
   }
 
   /** As {@link #exportCheckpoint(Function)} into {@code file}. */
@@ -581,13 +589,7 @@ public final class History implements AutoCloseable {
         replacing = false;
       }
     }, new CompletableFuture<>());
-    task.future.whenComplete((v, e) -> {
-      if (e != null) {
-        result.completeExceptionally(e);
-      }
-    });
-    enqueue(task);
-    return result;
+    return enqueue(task, result);
   }
 
   private RocksEventLog rocks() {

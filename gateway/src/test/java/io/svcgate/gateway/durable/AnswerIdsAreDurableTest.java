@@ -8,8 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.svcgate.gateway.Addresses;
 import io.svcgate.gateway.Gateway;
-import io.svcgate.gateway.config.ConfigKey;
-import io.svcgate.gateway.config.GatewayConfig;
 import io.svcgate.gateway.history.FaultyHistory;
 import io.svcgate.gateway.ingest.HeartbeatIntake;
 import io.svcgate.gateway.ingest.IngestResult;
@@ -19,7 +17,6 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,24 +36,16 @@ class AnswerIdsAreDurableTest {
 
   @Test
   void aMessageThatChangesNothingIsAnsweredOnlyOnceTheIdItNamesIsDurable() throws Exception {
-    AtomicReference<FaultyHistory> faulty = new AtomicReference<>();
-    GatewayConfig config = GatewayConfig.builder()
-        .set(ConfigKey.HTTP_PORT, "0")
-        .set(ConfigKey.NODENAME, "gw-test")
-        .set(ConfigKey.DATA, dir.toString())
-        .set(ConfigKey.HOOKS_FILE, dir.resolve("no-hooks.conf").toString())
-        .build();
-    Gateway gateway = Gateway.start(config, o -> {
-      faulty.set(FaultyHistory.open(o));
-      return faulty.get().history();
-    }).await(60, TimeUnit.SECONDS);
+    FaultyGateway started = FaultyGateway.start(dir);
+    Gateway gateway = started.gateway();
+    FaultyHistory faulty = started.faulty();
     try {
       HeartbeatIntake intake = new HeartbeatIntake(gateway.vertx(), gateway.metrics());
       Context context = gateway.vertx().getOrCreateContext();
       long durable = submit(context, intake, full("n1", 1, nodeData(0))).get(30, TimeUnit.SECONDS).id();
       assertThat(gateway.history().lastId()).isEqualTo(durable);
 
-      faulty.get().holdWrites();
+      faulty.holdWrites();
       JsonObject change = patch("n1", 2, set(2, "stats"));
       CompletableFuture<IngestResult> changed = new CompletableFuture<>();
       CompletableFuture<IngestResult> again = new CompletableFuture<>();
@@ -68,7 +57,7 @@ class AnswerIdsAreDurableTest {
         intake.submit(intake.parse(change.toBuffer().getBytes())).onComplete(ar -> complete(again, ar));
         gateway.vertx().eventBus().request(Addresses.STATUS, "").onComplete(ar -> complete(probe, ar));
       });
-      assertThat(faulty.get().awaitHeldWrite()).as("the change's write is held").isTrue();
+      assertThat(faulty.awaitHeldWrite()).as("the change's write is held").isTrue();
       probe.get(30, TimeUnit.SECONDS);
 
       // the state verticle has taken the repeated patch (and answered it, if it answers at once)
@@ -76,14 +65,14 @@ class AnswerIdsAreDurableTest {
       assertThat(again).as("the answer to the repeat names the held change's id: it must wait for it").isNotDone();
       assertThat(gateway.history().lastId()).isEqualTo(durable);
 
-      faulty.get().releaseWrites();
+      faulty.releaseWrites();
       long changedId = changed.get(30, TimeUnit.SECONDS).id();
       IngestResult repeat = again.get(30, TimeUnit.SECONDS);
       assertThat(changedId).isGreaterThan(durable);
       assertThat(repeat.id()).as("the repeat's answer names the last id, now durable").isEqualTo(changedId);
       assertThat(gateway.history().lastId()).isGreaterThanOrEqualTo(repeat.id());
     } finally {
-      faulty.get().releaseWrites();
+      faulty.releaseWrites();
       gateway.stop().await(60, TimeUnit.SECONDS);
     }
   }

@@ -7,8 +7,6 @@ import static io.svcgate.gateway.TestGateway.set;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.svcgate.gateway.Gateway;
-import io.svcgate.gateway.config.ConfigKey;
-import io.svcgate.gateway.config.GatewayConfig;
 import io.svcgate.gateway.history.FaultyHistory;
 import io.svcgate.gateway.history.HistoryStoreException;
 import io.vertx.core.Vertx;
@@ -19,7 +17,6 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,17 +34,9 @@ class HistoryFailureTest {
 
   @Test
   void aFailedWriteMakesTheGatewayDownAndRefuseChanges() throws Exception {
-    AtomicReference<FaultyHistory> faulty = new AtomicReference<>();
-    GatewayConfig config = GatewayConfig.builder()
-        .set(ConfigKey.HTTP_PORT, "0")
-        .set(ConfigKey.NODENAME, "gw-test")
-        .set(ConfigKey.DATA, dir.toString())
-        .set(ConfigKey.HOOKS_FILE, dir.resolve("no-hooks.conf").toString())
-        .build();
-    Gateway gateway = Gateway.start(config, o -> {
-      faulty.set(FaultyHistory.open(o));
-      return faulty.get().history();
-    }).await(60, TimeUnit.SECONDS);
+    FaultyGateway started = FaultyGateway.start(dir);
+    Gateway gateway = started.gateway();
+    FaultyHistory faulty = started.faulty();
     Vertx vertx = Vertx.vertx();
     WebClient client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
         .setDefaultPort(gateway.httpPort()));
@@ -57,7 +46,7 @@ class HistoryFailureTest {
       assertThat(ok.statusCode()).isEqualTo(202);
       long lastDurable = ok.bodyAsJsonObject().getLong("id");
 
-      faulty.get().failWrites(new HistoryStoreException("No space left on device"));
+      faulty.failWrites(new HistoryStoreException("No space left on device"));
       HttpResponse<Buffer> failed = post(client, patch("n1", 2, set(2, "stats")));
       assertThat(failed.statusCode()).isEqualTo(503);
       assertThat(failed.bodyAsJsonObject().getString("error")).contains("No space left on device");

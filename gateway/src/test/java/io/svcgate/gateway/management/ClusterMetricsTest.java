@@ -7,6 +7,7 @@ import io.svcgate.gateway.FakeCluster;
 import io.svcgate.gateway.TestGateway;
 import io.svcgate.gateway.Tools;
 import io.svcgate.gateway.cluster.ClusterStatus.Role;
+import io.svcgate.gateway.management.MetricsTest.Sample;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -16,8 +17,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -31,9 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(90)
 class ClusterMetricsTest {
 
-  private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})? (\\S+)$");
-  private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
-
   @TempDir
   Path dir;
   TestGateway gw;
@@ -44,9 +40,6 @@ class ClusterMetricsTest {
     if (gw != null) {
       gw.close();
     }
-  }
-
-  record Sample(String name, Map<String, String> labels, double value) {
   }
 
   private String scrape() {
@@ -60,18 +53,7 @@ class ClusterMetricsTest {
   }
 
   private List<Sample> samples(String prefix) {
-    return scrape().lines().filter(l -> l.startsWith(prefix)).map(l -> {
-      Matcher m = SAMPLE.matcher(l);
-      assertThat(m.matches()).as("a sample line: %s", l).isTrue();
-      Map<String, String> labels = new HashMap<>();
-      if (m.group(2) != null) {
-        Matcher lm = LABEL.matcher(m.group(2));
-        while (lm.find()) {
-          labels.put(lm.group(1), lm.group(2));
-        }
-      }
-      return new Sample(m.group(1), labels, Double.parseDouble(m.group(3)));
-    }).toList();
+    return MetricsTest.parse(scrape()).stream().filter(x -> x.name().startsWith(prefix)).toList();
   }
 
   private static Map<String, Double> byLabel(List<Sample> samples, String name, String label) {

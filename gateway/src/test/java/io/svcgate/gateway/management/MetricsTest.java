@@ -61,7 +61,8 @@ class MetricsTest {
     return r.bodyAsString();
   }
 
-  private static List<Sample> parse(String text) {
+  /** The samples of a Prometheus text exposition (comment lines skipped). */
+  static List<Sample> parse(String text) {
     return text.lines().filter(l -> !l.isEmpty() && !l.startsWith("#")).map(l -> {
       Matcher m = SAMPLE.matcher(l);
       assertThat(m.matches()).as("a sample line: %s", l).isTrue();
