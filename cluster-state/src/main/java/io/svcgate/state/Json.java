@@ -19,7 +19,8 @@ import java.io.UncheckedIOException;
  *
  * <p>Numbers with a fraction are kept as exact decimals and written in plain
  * notation, so a node's {@code 1764147001.2} is stored and served as sent, never as
- * {@code 1.7641470012E9}. Object members keep their insertion order. Reads are
+ * {@code 1.7641470012E9}. Object members keep their insertion order. Short text
+ * values are shared by value ({@link SharedTextNodes}). Reads are
  * bounded: nesting depth {@link #MAX_DEPTH}, strings {@link #MAX_STRING_LENGTH}
  * characters.
  */
@@ -38,7 +39,7 @@ public final class Json {
                   .maxStringLength(MAX_STRING_LENGTH)
                   .build())
               .build())
-      .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+      .nodeFactory(new SharedTextNodes())
       .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
