@@ -286,6 +286,43 @@ class LauncherTest {
     }
   }
 
+  /**
+   * RocksDB's native library copied beside the jar (native/, by archive-classes): serve
+   * loads it from there only while native/jar.stamp names the jar as it is (size and
+   * time); a client command never, and without the copy nothing changes.
+   */
+  @Test
+  void serveLoadsTheNativeLibraryCopyOnlyWhileItsStampMatchesTheJar() throws Exception {
+    Path nativeDir = dir.resolve("native");
+    assertThat(libraryPath("serve")).as("no copy").doesNotContain(nativeDir.toString());
+
+    Files.createDirectories(nativeDir);
+    String stamp = Files.size(jar) + " " + Files.getLastModifiedTime(jar).toMillis() / 1000;
+    Files.writeString(nativeDir.resolve("jar.stamp"), stamp + "\n");
+    assertThat(libraryPath("serve")).isEqualTo(nativeDir.toString());
+    assertThat(libraryPath("node", "ls")).as("client command").doesNotContain(nativeDir.toString());
+
+    Files.writeString(nativeDir.resolve("jar.stamp"), (Files.size(jar) + 1) + stamp.substring(stamp.indexOf(' ')) + "\n");
+    assertThat(libraryPath("serve")).as("another jar's copy").doesNotContain(nativeDir.toString());
+  }
+
+  /** The java.library.path bin/svcgate starts {@code args} with. */
+  private String libraryPath(String... args) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(om.resolveSibling("svcgate").toString());
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+    pb.environment().put("SVCGATE_JAR", jar.toString());
+    pb.environment().remove("SVCGATE_SERVE_JVM_OPTS");
+    pb.environment().put("JAVA_OPTS", "-XshowSettings:properties -version");
+    Child c = new Child(pb);
+    assertThat(c.exit()).as("stderr: %s", c.err).isZero();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^\\s*java\\.library\\.path = (.*)$")
+        .matcher(c.err);
+    assertThat(m.find()).as("properties printed: %s", c.err).isTrue();
+    return m.group(1).trim();
+  }
+
   /** The final JVM flags bin/svcgate starts {@code args} with, name → value. */
   private Map<String, String> flags(Map<String, String> env, String... args) throws Exception {
     List<String> cmd = new ArrayList<>();

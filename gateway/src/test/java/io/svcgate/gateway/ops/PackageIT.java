@@ -102,6 +102,65 @@ class PackageIT {
     assertThat(stale.code()).as(stale.err()).isZero();
     assertThat(stale.out()).matches("svcgate " + Pattern.quote(version) + " \\(\\S+\\)\\n");
     assertThat(stale.err()).isEmpty();
+
+    Map<String, String> properties = new java.util.HashMap<>(env());
+    properties.put("JAVA_OPTS", "-XshowSettings:properties -version");
+    Repo.Run staleNative = Repo.run(List.of(svcgate, "serve"), properties, home);
+    assertThat(staleNative.code()).as(staleNative.err()).isZero();
+    assertThat(staleNative.err()).containsPattern("java\\.library\\.path = ")
+        .doesNotContain(home.resolve("lib/native").toString());
+  }
+
+  /**
+   * RocksDB's native library (docs/operations.md, "Start time"): archive-classes copies
+   * it out of the jar into lib/native/, and a gateway started by the launcher maps it
+   * from there and writes no copy of it into its temporary directory.
+   */
+  @Test
+  void serveLoadsRocksDbFromTheCopyMadeAtInstall() throws Exception {
+    String svcgate = home.resolve("bin/svcgate").toString();
+    Repo.Run make = Repo.run(List.of(svcgate, "archive-classes"), env(), home);
+    assertThat(make.code()).as(make.err()).isZero();
+    Path library = home.resolve("lib/native/librocksdbjni-linux64.so");
+    assertThat(library).isRegularFile();
+    assertThat(make.out()).contains("native library " + library);
+
+    Path tmp = Files.createDirectories(dir.resolve("gateway-tmp"));
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    ProcessBuilder pb = new ProcessBuilder(svcgate, "serve", "--http-port", Integer.toString(port), "--data",
+        dir.resolve("native-data").toString()).directory(home.toFile())
+        .redirectErrorStream(true).redirectOutput(dir.resolve("native-serve.log").toFile());
+    pb.environment().clear();
+    pb.environment().putAll(env());
+    pb.environment().put("JAVA_OPTS", "-Djava.io.tmpdir=" + tmp);
+    Process gateway = pb.start();
+    try {
+      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+      java.net.URI health = java.net.URI.create("http://127.0.0.1:" + port + "/health");
+      io.svcgate.gateway.Awaits.until("the gateway answers /health", () -> {
+        try {
+          return http.send(java.net.http.HttpRequest.newBuilder(health).build(),
+              java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (java.io.IOException e) {
+          return false;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      });
+      String maps = Files.readString(Path.of("/proc/" + gateway.pid() + "/maps"));
+      assertThat(maps.lines().filter(l -> l.contains("librocksdbjni")))
+          .isNotEmpty().allMatch(l -> l.endsWith(" " + library));
+      try (java.util.stream.Stream<Path> files = Files.list(tmp)) {
+        assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("librocksdbjni"));
+      }
+    } finally {
+      gateway.destroy();
+      gateway.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
   }
 
   @Test
