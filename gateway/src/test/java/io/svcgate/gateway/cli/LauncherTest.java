@@ -25,6 +25,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -308,23 +310,18 @@ class LauncherTest {
 
   /** The java.library.path bin/svcgate starts {@code args} with. */
   private String libraryPath(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(om.resolveSibling("svcgate").toString());
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
-    pb.environment().put("SVCGATE_JAR", jar.toString());
-    pb.environment().remove("SVCGATE_SERVE_JVM_OPTS");
-    pb.environment().put("JAVA_OPTS", "-XshowSettings:properties -version");
-    Child c = new Child(pb);
-    assertThat(c.exit()).as("stderr: %s", c.err).isZero();
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^\\s*java\\.library\\.path = (.*)$")
+    Child c = launch(Map.of(), "-XshowSettings:properties -version", args);
+    Matcher m = Pattern.compile("(?m)^\\s*java\\.library\\.path = (.*)$")
         .matcher(c.err);
     assertThat(m.find()).as("properties printed: %s", c.err).isTrue();
     return m.group(1).trim();
   }
 
-  /** The final JVM flags bin/svcgate starts {@code args} with, name → value. */
-  private Map<String, String> flags(Map<String, String> env, String... args) throws Exception {
+  /**
+   * Runs bin/svcgate {@code args} on the test's jar with {@code env}, and {@code jvmOptions}
+   * after any {@code JAVA_OPTS} of {@code env}; returns the child once it exited 0.
+   */
+  private Child launch(Map<String, String> env, String jvmOptions, String... args) throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(om.resolveSibling("svcgate").toString());
     cmd.addAll(List.of(args));
@@ -332,9 +329,15 @@ class LauncherTest {
     pb.environment().put("SVCGATE_JAR", jar.toString());
     pb.environment().remove("SVCGATE_SERVE_JVM_OPTS");
     pb.environment().putAll(env);
-    pb.environment().put("JAVA_OPTS", (env.getOrDefault("JAVA_OPTS", "") + " -XX:+PrintFlagsFinal -version").trim());
+    pb.environment().put("JAVA_OPTS", (env.getOrDefault("JAVA_OPTS", "") + " " + jvmOptions).trim());
     Child c = new Child(pb);
     assertThat(c.exit()).as("stderr: %s", c.err).isZero();
+    return c;
+  }
+
+  /** The final JVM flags bin/svcgate starts {@code args} with, name → value. */
+  private Map<String, String> flags(Map<String, String> env, String... args) throws Exception {
+    Child c = launch(env, "-XX:+PrintFlagsFinal -version", args);
     Map<String, String> flags = new java.util.HashMap<>();
     for (String line : c.out.toString().split("\n")) {
       String[] f = line.trim().split("\\s+");

@@ -2,14 +2,22 @@ package io.svcgate.gateway.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.svcgate.gateway.Awaits;
 import io.svcgate.gateway.Tools;
+import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -138,13 +146,13 @@ class PackageIT {
     pb.environment().put("JAVA_OPTS", "-Djava.io.tmpdir=" + tmp);
     Process gateway = pb.start();
     try {
-      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-      java.net.URI health = java.net.URI.create("http://127.0.0.1:" + port + "/health");
-      io.svcgate.gateway.Awaits.until("the gateway answers /health", () -> {
+      HttpClient http = HttpClient.newHttpClient();
+      URI health = URI.create("http://127.0.0.1:" + port + "/health");
+      Awaits.until("the gateway answers /health", () -> {
         try {
-          return http.send(java.net.http.HttpRequest.newBuilder(health).build(),
-              java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (java.io.IOException e) {
+          return http.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.discarding())
+              .statusCode() == 200;
+        } catch (IOException e) {
           return false;
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
@@ -154,12 +162,12 @@ class PackageIT {
       String maps = Files.readString(Path.of("/proc/" + gateway.pid() + "/maps"));
       assertThat(maps.lines().filter(l -> l.contains("librocksdbjni")))
           .isNotEmpty().allMatch(l -> l.endsWith(" " + library));
-      try (java.util.stream.Stream<Path> files = Files.list(tmp)) {
+      try (Stream<Path> files = Files.list(tmp)) {
         assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("librocksdbjni"));
       }
     } finally {
       gateway.destroy();
-      gateway.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+      gateway.waitFor(30, TimeUnit.SECONDS);
     }
   }
 
