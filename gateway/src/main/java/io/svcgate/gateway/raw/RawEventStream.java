@@ -18,7 +18,9 @@ import java.util.function.Function;
  * overflow gets a last frame {@code {"kind":"gone","reason":"slow consumer","last":N}}
  * and the connection is closed. Before its first message (the initial {@code full}
  * when asked), events are held under the same bounds and those already in the full
- * are skipped. Confined to the listener's event loop.
+ * are skipped. A stream whose feed jumps ({@link #historyReloaded()}) writes what it
+ * queued, then {@code {"kind":"gone","reason":"history reloaded","last":N}}, and the
+ * connection is closed. Confined to the listener's event loop.
  */
 final class RawEventStream {
 
@@ -112,6 +114,25 @@ final class RawEventStream {
     String gone = "{\"kind\":\"gone\",\"reason\":\"slow consumer\",\"last\":" + last + "}";
     socket.end(seal.apply(gone.getBytes(StandardCharsets.UTF_8)));
     onSlow.run();
+  }
+
+  /**
+   * The history was replaced under the feed: the events after {@code last} that it
+   * holds were never published. Sends what is queued, then a last frame with the last
+   * id sent, and closes.
+   */
+  void historyReloaded() {
+    if (ended) {
+      return;
+    }
+    ended = true;
+    held.clear();
+    while (!queue.isEmpty()) {
+      socket.write(queue.poll()); // bounded: the queue holds at most maxEvents frames and maxBytes
+    }
+    queuedBytes = 0;
+    String gone = "{\"kind\":\"gone\",\"reason\":\"history reloaded\",\"last\":" + last + "}";
+    socket.end(seal.apply(gone.getBytes(StandardCharsets.UTF_8)));
   }
 
   /** The client went, or the gateway stops: nothing more is sent. */

@@ -100,7 +100,7 @@ public final class RawVerticle extends VerticleBase {
     slots = new RelaySlots(options.relayMaxSlots(), options.relayMaxBytes(), options.relaySlotTtl().toMillis(),
         System::currentTimeMillis);
     relay = new Relay(vertx, options, metrics, slots, limits);
-    feed = new RawFeed(vertx);
+    feed = new RawFeed(vertx, this::historyReloaded);
     metrics.bindRaw(new GatewayMetrics.RawGauges() {
       @Override
       public long connections() {
@@ -487,6 +487,20 @@ public final class RawVerticle extends VerticleBase {
       }
       c.reply(r.key(), ar.result().body().json());
     });
+  }
+
+  /** The feed jumped: every events stream ends, saying so, rather than skip what it missed. */
+  private void historyReloaded() {
+    int ended = 0;
+    for (Connection c : connections) {
+      if (c.stream != null) {
+        c.stream.historyReloaded();
+        ended++;
+      }
+    }
+    if (ended > 0) {
+      LOG.info("the history was replaced (a snapshot loaded): {} raw events stream(s) ended with a gone frame", ended);
+    }
   }
 
   private void events(Connection c, RawRequest r) {
