@@ -27,6 +27,7 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -127,7 +128,7 @@ public final class GatewayMetrics implements AutoCloseable {
   private final AtomicLong waiters = new AtomicLong();
   private final AtomicLong beatingNodes = new AtomicLong();
   private final AtomicLong staleNodes = new AtomicLong();
-  private final ConcurrentMap<String, Counter> counters = new ConcurrentHashMap<>();
+  private final ConcurrentMap<CounterKey, Counter> counters = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, Boolean> eventIds = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, Boolean> nodeLabels = new ConcurrentHashMap<>();
   private final Counter slowConsumerCounter;
@@ -258,8 +259,30 @@ public final class GatewayMetrics implements AutoCloseable {
   }
 
   private Counter counter(String name, String description, String... tags) {
-    String key = name + '\u0000' + String.join("\u0000", tags);
-    return counters.computeIfAbsent(key, k -> Counter.builder(name).description(description).tags(tags).register(registry));
+    return counters.computeIfAbsent(new CounterKey(name, tags),
+        k -> Counter.builder(name).description(description).tags(tags).register(registry));
+  }
+
+  /**
+   * A counter's name and tags as the key of its cache: hashed from the strings' own
+   * cached hashes, where a joined string would be built and hashed again at every count
+   * (a tenth of the state verticle's time under P2, by profile).
+   */
+  private record CounterKey(String name, String[] tags) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof CounterKey k && name.equals(k.name) && Arrays.equals(tags, k.tags);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * name.hashCode() + Arrays.hashCode(tags);
+    }
+
+    @Override
+    public String toString() {
+      return name + Arrays.toString(tags);
+    }
   }
 
   private String nodeLabel(String nodename) {

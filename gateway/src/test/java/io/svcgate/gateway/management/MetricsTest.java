@@ -156,6 +156,10 @@ class MetricsTest {
     // a forgotten node's series go
     assertThat(gw.delete("/api/nodes/n1").statusCode()).isEqualTo(200);
     assertThat(parse(scrape())).noneMatch(x -> "n1".equals(x.labels().get("nodename")));
+    // and come back from zero when it does
+    gw.ingest(full("n1", 1, nodeData(0)));
+    assertThat(value(parse(scrape()), "svcgate_heartbeats_received_total", "nodename", "n1", "kind", "full"))
+        .isEqualTo(1);
   }
 
   @Test
