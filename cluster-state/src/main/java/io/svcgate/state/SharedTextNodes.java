@@ -15,11 +15,14 @@ import com.fasterxml.jackson.databind.node.TextNode;
  * as the document keeps it.
  *
  * <p>The table is bounded and needs no lock: {@value #SLOTS} slots indexed by the
- * string's hash, each holding the last value seen there. A value that collides with a
- * more frequent one is simply not shared; values longer than {@value #MAX_SHARED_LENGTH}
- * characters (messages, identifiers) never are. Racing threads may overwrite a slot,
- * which only costs a later miss: a {@code TextNode} has final fields, so a reader that
- * sees the reference sees the whole node.
+ * string's hash, each taken by the first value that lands there and kept. The values a
+ * cluster repeats come with each node's first full, so they take their slots early;
+ * values seen once (timestamps in text, log lines) find the slot taken and are not
+ * shared, and do not push the common ones out.
+ * A value that collides with an earlier one is simply not shared; values longer than
+ * {@value #MAX_SHARED_LENGTH} characters never are. Racing threads may both fill a
+ * free slot, which only costs a later miss: a {@code TextNode} has final fields, so a
+ * reader that sees the reference sees the whole node.
  */
 final class SharedTextNodes extends JsonNodeFactory {
 
@@ -48,7 +51,9 @@ final class SharedTextNodes extends JsonNodeFactory {
       return shared;
     }
     TextNode fresh = super.textNode(text);
-    slots[slot] = fresh;
+    if (shared == null) {
+      slots[slot] = fresh;
+    }
     return fresh;
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,13 +45,15 @@ class SharedTextNodesTest {
   }
 
   @Test
-  void collidingValuesKeepTheirOwnText() {
-    // "Aa" and "BB" have the same String hash, so they take the same slot in turn.
+  void aSlotKeepsItsFirstValueAndACollidingOneKeepsItsOwnText() {
+    // "Aa" and "BB" have the same String hash, so they land on the same slot.
     SharedTextNodes nodes = new SharedTextNodes();
+    TextNode first = nodes.textNode("Aa");
     for (int i = 0; i < 3; i++) {
-      assertThat(nodes.textNode("Aa").textValue()).isEqualTo("Aa");
       assertThat(nodes.textNode("BB").textValue()).isEqualTo("BB");
+      assertThat(nodes.textNode("Aa")).isSameAs(first);
     }
+    assertThat(nodes.textNode("BB")).as("not shared: the slot is taken").isNotSameAs(nodes.textNode("BB"));
   }
 
   @Property(tries = 300)
