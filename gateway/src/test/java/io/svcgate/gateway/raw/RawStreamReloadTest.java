@@ -27,8 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(90)
 class RawStreamReloadTest {
 
-  static final String SECRET = "0123456789abcdef0123456789abcdef";
-
   @TempDir
   Path dir;
 
@@ -37,7 +35,7 @@ class RawStreamReloadTest {
     Path file = dir.resolve("snapshot.0_0");
     try (TestGateway a = TestGateway.start(dir.resolve("a"), Map.of());
          TestGateway b = TestGateway.start(dir.resolve("b"), Map.of(ConfigKey.RAW_PORT, "0",
-             ConfigKey.RAW_HOST, "127.0.0.1", ConfigKey.CLUSTER_SECRET, SECRET))) {
+             ConfigKey.RAW_HOST, "127.0.0.1", ConfigKey.CLUSTER_SECRET, RawListenerTest.SECRET))) {
       a.ingest(full("n1", 1, nodeData(0)));
       long exported = 0;
       for (int g = 2; g <= 30; g++) {
@@ -46,7 +44,7 @@ class RawStreamReloadTest {
       a.gateway.history().exportCheckpoint(file).get(60, TimeUnit.SECONDS);
 
       b.ingest(full("other", 1, nodeData(1)));
-      RawClient om = new RawClient(b.gateway.rawPort(), "test", "n1", RawClient.clusterKey(SECRET));
+      RawClient om = new RawClient(b.gateway.rawPort(), "test", "n1", RawClient.clusterKey(RawListenerTest.SECRET));
       try (RawClient.Stream stream = om.events(false)) {
         Awaits.until("the stream is open", () -> b.gateway.metrics().registry()
             .find("svcgate.raw.event.streams").gauge().value() == 1);
