@@ -266,7 +266,7 @@ public final class GatewayMetrics implements AutoCloseable {
   /**
    * A counter's name and tags as the key of its cache: hashed from the strings' own
    * cached hashes, where a joined string would be built and hashed again at every count
-   * (a tenth of the state verticle's time under P2, by profile).
+   * (15 % of the state verticle's samples in a profile of P2: docs/benchmarks.md).
    */
   private record CounterKey(String name, String[] tags) {
     @Override
