@@ -32,9 +32,7 @@ public final class ClassArchiveTraining {
   }
 
   public static void main(String[] args) throws Exception {
-    if (System.getProperty("io.netty.jfr.enabled") == null) {
-      System.setProperty("io.netty.jfr.enabled", "false"); // as Main does
-    }
+    Main.nettyFlightRecorderOffByDefault();
     Main.commandLine(); // the command line's classes, as `svcgate serve` builds them
     Path dir = Files.createTempDirectory("svcgate-archive-");
     int code = 1;

@@ -92,12 +92,18 @@ public final class Main implements Callable<Integer> {
     return CliException.USAGE;
   }
 
-  public static void main(String[] args) {
-    // Netty's buffer events for Java Flight Recorder cost some 80 JFR classes at every start
-    // (docs/operations.md, "Start time"); -Dio.netty.jfr.enabled=true brings them back.
+  /**
+   * Netty's buffer events for Java Flight Recorder cost some 80 JFR classes at every start
+   * (docs/operations.md, "Start time"): off unless {@code -Dio.netty.jfr.enabled} says otherwise.
+   */
+  static void nettyFlightRecorderOffByDefault() {
     if (System.getProperty("io.netty.jfr.enabled") == null) {
       System.setProperty("io.netty.jfr.enabled", "false");
     }
+  }
+
+  public static void main(String[] args) {
+    nettyFlightRecorderOffByDefault();
     CommandLine cl = commandLine();
     // Unbuffered file streams, so that a closed pipe (`| head`) shows in checkError().
     cl.setOut(new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8)));

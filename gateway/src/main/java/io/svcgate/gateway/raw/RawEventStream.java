@@ -110,9 +110,7 @@ final class RawEventStream {
   private void slow() {
     queue.clear();
     held.clear();
-    ended = true;
-    String gone = "{\"kind\":\"gone\",\"reason\":\"slow consumer\",\"last\":" + last + "}";
-    socket.end(seal.apply(gone.getBytes(StandardCharsets.UTF_8)));
+    endWithGone("slow consumer");
     onSlow.run();
   }
 
@@ -125,13 +123,18 @@ final class RawEventStream {
     if (ended) {
       return;
     }
-    ended = true;
     held.clear();
     while (!queue.isEmpty()) {
       socket.write(queue.poll()); // bounded: the queue holds at most maxEvents frames and maxBytes
     }
     queuedBytes = 0;
-    String gone = "{\"kind\":\"gone\",\"reason\":\"history reloaded\",\"last\":" + last + "}";
+    endWithGone("history reloaded");
+  }
+
+  /** The last frame, {@code {"kind":"gone","reason":…,"last":N}}, then the end of the connection. */
+  private void endWithGone(String reason) {
+    ended = true;
+    String gone = "{\"kind\":\"gone\",\"reason\":\"" + reason + "\",\"last\":" + last + "}";
     socket.end(seal.apply(gone.getBytes(StandardCharsets.UTF_8)));
   }
 
