@@ -1,14 +1,17 @@
 package io.svcgate.gateway.cli;
 
 import io.svcgate.gateway.Gateway;
+import io.svcgate.gateway.HeapReturn;
 import io.svcgate.gateway.Logging;
 import io.svcgate.gateway.config.ConfigException;
 import io.svcgate.gateway.config.ConfigKey;
 import io.svcgate.gateway.config.GatewayConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -79,9 +82,11 @@ public final class ServeCommand implements Callable<Integer> {
     }
     GatewayConfig config;
     Gateway gateway;
+    Duration heapReturnInterval;
     try {
       config = GatewayConfig.load(defaultsFile, configFile, System.getenv(), flags);
       Logging.apply(Logging.format(config));
+      heapReturnInterval = heapReturnInterval(config);
       gateway = Gateway.start(config).await(2, TimeUnit.MINUTES);
     } catch (ConfigException e) {
       System.err.println(Main.program() + ": " + e.getMessage());
@@ -91,6 +96,8 @@ public final class ServeCommand implements Callable<Integer> {
       System.err.println(Main.program() + ": cannot start: " + t.getMessage());
       return 3;
     }
+    // one per process: the heap is the JVM's, whatever runs in it
+    Optional<HeapReturn> heapReturn = HeapReturn.start(heapReturnInterval);
     // SIGTERM (systemd, docker stop, kill) and Ctrl-C stop gracefully and exit 0; any
     // other way the JVM shuts down (SIGHUP, System.exit) stops gracefully in a shutdown hook.
     CountDownLatch stopAsked = new CountDownLatch(1);
@@ -106,6 +113,7 @@ public final class ServeCommand implements Callable<Integer> {
       }
     }, "svcgate-shutdown"));
     stopAsked.await();
+    heapReturn.ifPresent(HeapReturn::close);
     int code = 0;
     try {
       gateway.stop().await(30, TimeUnit.SECONDS);
@@ -142,6 +150,16 @@ public final class ServeCommand implements Callable<Integer> {
     } catch (IllegalStateException e) {
       return true;
     }
+  }
+
+  /** {@code memory.heap-return-interval}: 0s (off) or at least a second. */
+  private static Duration heapReturnInterval(GatewayConfig config) {
+    Duration d = config.duration(ConfigKey.MEMORY_HEAP_RETURN_INTERVAL);
+    if (!d.isZero() && d.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw new ConfigException(ConfigKey.MEMORY_HEAP_RETURN_INTERVAL.key() + " must be 0s (never) or at least 1s, got "
+          + config.string(ConfigKey.MEMORY_HEAP_RETURN_INTERVAL));
+    }
+    return d;
   }
 
   private static void put(Map<ConfigKey, String> flags, ConfigKey key, Object value) {

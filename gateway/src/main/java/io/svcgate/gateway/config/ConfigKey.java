@@ -87,6 +87,7 @@ public enum ConfigKey {
   CLUSTER_HTTP_URL("cluster.http-url", "", "this member's HTTP base URL as clients reach it, announced to the other members (default: http(s)://<http.host>:<http.port>)"),
   CLUSTER_SNAPSHOT_EVERY("cluster.snapshot-every", "10000", "Raft log entries between two snapshots of the history; the log before a snapshot is trimmed, and a member too far behind receives the snapshot"),
   CLUSTER_REQUEST_TIMEOUT("cluster.request-timeout", "5s", "longest an ingest request waits for a majority to commit it and this member to apply it; then 503 no quorum"),
+  MEMORY_HEAP_RETURN_INTERVAL("memory.heap-return-interval", "30s", "how often a running gateway has the JVM give unused heap back to the system (a concurrent collection; needs G1 and -XX:+ExplicitGCInvokesConcurrent, as bin/svcgate serve sets); at least 1s, or 0s for never (docs/operations.md, memory)"),
   LOG_FORMAT("log.format", "plain", "log format on stderr: plain (one line, local time with its offset) or json (one JSON object per line)");
 
   private final String key;

@@ -148,7 +148,8 @@ class ContainerTest {
         .contains("if [ \"$built\" != \"$SVCGATE_VERSION\" ]")
         .contains("-Dsvcgate.rocksdb.natives=$natives")
         .contains("COPY docker/container.yaml /opt/svcgate/etc/container.yaml");
-    assertThat(dockerfileEnv("JAVA_DEFAULT_OPTS")).contains("-XX:MaxRAMPercentage=50", "-XX:MaxDirectMemorySize=");
+    assertThat(dockerfileEnv("JAVA_DEFAULT_OPTS")).contains("-XX:MaxRAMPercentage=50", "-XX:MaxDirectMemorySize=",
+        "-XX:+ExplicitGCInvokesConcurrent", "-XX:MaxHeapFreeRatio=30");
   }
 
   @Test

@@ -134,20 +134,83 @@ class PackageIT {
     assertThat(make.out()).contains("native library " + library);
 
     Path tmp = Files.createDirectories(dir.resolve("gateway-tmp"));
+    Process gateway = serve("native", Map.of("JAVA_OPTS", "-Djava.io.tmpdir=" + tmp));
+    try {
+      String maps = Files.readString(Path.of("/proc/" + gateway.pid() + "/maps"));
+      assertThat(maps.lines().filter(l -> l.contains("librocksdbjni")))
+          .isNotEmpty().allMatch(l -> l.endsWith(" " + library));
+      try (Stream<Path> files = Files.list(tmp)) {
+        assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("librocksdbjni"));
+      }
+    } finally {
+      stop(gateway);
+    }
+  }
+
+  /**
+   * The heap return (docs/operations.md, "Memory"): a gateway started with the
+   * launcher's defaults has the JVM run a concurrent collection at each
+   * {@code memory.heap-return-interval}, which the JVM's own GC log shows as asked for
+   * by {@code System.gc()}; on a JVM whose flags would make that a full collection
+   * (G1 without {@code -XX:+ExplicitGCInvokesConcurrent}) it stays off and says why.
+   */
+  @Test
+  void theGatewayHasTheJvmGiveUnusedHeapBack() throws Exception {
+    Path gcLog = dir.resolve("heap-return-gc.log");
+    Process gateway = serve("heap-return", Map.of("SVCGATE_MEMORY_HEAP_RETURN_INTERVAL", "1s",
+        "JAVA_OPTS", "-Xms8m -Xlog:gc:file=" + gcLog));
+    try {
+      awaitLogged("heap-return", "heap return: a concurrent collection every 1.0 s, the first after 1.0 s");
+      Pattern cycle = Pattern.compile("Pause Young \\(Concurrent Start\\) \\(System\\.gc\\(\\)\\)[^\\n]*\\n"
+          + "(?:[^\\n]*\\n)*?[^\\n]*Pause Remark");
+      Awaits.until("a concurrent cycle asked for by the gateway, in the GC log", () -> {
+        try {
+          return Files.exists(gcLog) && cycle.matcher(Files.readString(gcLog)).find();
+        } catch (IOException e) {
+          return false;
+        }
+      });
+    } finally {
+      stop(gateway);
+    }
+
+    Map<String, String> tooOften = new java.util.HashMap<>(env());
+    tooOften.put("SVCGATE_MEMORY_HEAP_RETURN_INTERVAL", "500ms");
+    Repo.Run refused = Repo.run(List.of(home.resolve("bin/svcgate").toString(), "serve", "--http-port", "0", "--data",
+        dir.resolve("heap-return-refused").toString()), tooOften, home);
+    assertThat(refused.code()).isEqualTo(2);
+    assertThat(refused.err()).isEqualTo("svcgate: memory.heap-return-interval must be 0s (never) or at least 1s, "
+        + "got 500ms\n");
+    assertThat(dir.resolve("heap-return-refused")).doesNotExist();
+
+    Process off = serve("heap-return-off", Map.of("SVCGATE_SERVE_JVM_OPTS", "-XX:+UseG1GC -Xmx256m"));
+    try {
+      awaitLogged("heap-return-off", "heap return: off (needs -XX:+ExplicitGCInvokesConcurrent, else each request "
+          + "would be a full collection)");
+    } finally {
+      stop(off);
+    }
+  }
+
+  /**
+   * {@code bin/svcgate serve} from the unpacked package, on a free port with its own
+   * data directory and its output in {@code <name>.log}, once it answers /health.
+   */
+  private static Process serve(String name, Map<String, String> extraEnv) throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    ProcessBuilder pb = new ProcessBuilder(svcgate, "serve", "--http-port", Integer.toString(port), "--data",
-        dir.resolve("native-data").toString()).directory(home.toFile())
-        .redirectErrorStream(true).redirectOutput(dir.resolve("native-serve.log").toFile());
+    ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/svcgate").toString(), "serve", "--http-port",
+        Integer.toString(port), "--data", dir.resolve(name + "-data").toString()).directory(home.toFile())
+        .redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile());
     pb.environment().clear();
     pb.environment().putAll(env());
-    pb.environment().put("JAVA_OPTS", "-Djava.io.tmpdir=" + tmp);
+    pb.environment().putAll(extraEnv);
     Process gateway = pb.start();
+    HttpClient http = HttpClient.newHttpClient();
+    URI health = URI.create("http://127.0.0.1:" + port + "/health");
     try {
-      HttpClient http = HttpClient.newHttpClient();
-      URI health = URI.create("http://127.0.0.1:" + port + "/health");
       Awaits.until("the gateway answers /health", () -> {
         try {
           return http.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.discarding())
@@ -159,15 +222,29 @@ class PackageIT {
           return false;
         }
       });
-      String maps = Files.readString(Path.of("/proc/" + gateway.pid() + "/maps"));
-      assertThat(maps.lines().filter(l -> l.contains("librocksdbjni")))
-          .isNotEmpty().allMatch(l -> l.endsWith(" " + library));
-      try (Stream<Path> files = Files.list(tmp)) {
-        assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("librocksdbjni"));
+    } catch (AssertionError e) {
+      stop(gateway);
+      throw new AssertionError(e.getMessage() + "; its output: " + Files.readString(dir.resolve(name + ".log")), e);
+    }
+    return gateway;
+  }
+
+  /** Waits until the output of {@link #serve}'s {@code name} holds {@code line}. */
+  private static void awaitLogged(String name, String line) {
+    Path log = dir.resolve(name + ".log");
+    Awaits.until("'" + line + "' in " + log, () -> {
+      try {
+        return Files.readString(log).contains(line);
+      } catch (IOException e) {
+        return false;
       }
-    } finally {
-      gateway.destroy();
-      gateway.waitFor(30, TimeUnit.SECONDS);
+    });
+  }
+
+  private static void stop(Process gateway) throws InterruptedException {
+    gateway.destroy();
+    if (!gateway.waitFor(30, TimeUnit.SECONDS)) {
+      gateway.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
   }
 
