@@ -1,11 +1,12 @@
 package io.svcgate.state;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 
 /**
- * The node factory of {@link Json#MAPPER}: exact decimals, and short text values shared
- * by value.
+ * The node factory of {@link Json#MAPPER}: exact decimals, short text values shared
+ * by value, and objects whose children are held in arrays ({@link CompactChildren}).
  *
  * <p>A cluster document repeats a few hundred strings ({@code "up"}, {@code "down"},
  * {@code "idle"}, node names) tens of thousands of times: 50 simulated nodes hold 68 000
@@ -55,6 +56,12 @@ final class SharedTextNodes extends JsonNodeFactory {
       slots[slot] = fresh;
     }
     return fresh;
+  }
+
+  /** An object node whose children are held compactly ({@link CompactChildren}). */
+  @Override
+  public ObjectNode objectNode() {
+    return new ObjectNode(this, new CompactChildren());
   }
 
   // The table is not serialized: a deserialized factory starts with an empty one.
