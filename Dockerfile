@@ -92,12 +92,12 @@ RUN /opt/svcgate/bin/svcgate archive-classes \
 # buffers (capped at 128 MB here), metaspace, code and thread stacks. Minimum
 # and sizing: docs/docker.md. malloc's free memory is given back every 5 s (the JRE
 # of this image, 17.0.9 or later, has the option), and the heap it does not use every 30 s
-# (memory.heap-return-interval: a concurrent G1 cycle, then the heap shrunk to 30 % free;
+# (memory.heap-return-interval: a concurrent G1 cycle, then the heap shrunk to 20 % free;
 # on a container small enough for the JVM to pick the serial collector it stays off).
 # JAVA_OPTS adds to these (and wins where it repeats one);
 # `svcgate serve` always runs with -XX:+ExitOnOutOfMemoryError (bin/svcgate).
 ENV PATH=/opt/svcgate/bin:$PATH \
-    JAVA_DEFAULT_OPTS="-XX:MaxRAMPercentage=50 -XX:MaxDirectMemorySize=128m -XX:TrimNativeHeapInterval=5000 -XX:+ExplicitGCInvokesConcurrent -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30"
+    JAVA_DEFAULT_OPTS="-XX:MaxRAMPercentage=50 -XX:MaxDirectMemorySize=128m -XX:TrimNativeHeapInterval=5000 -XX:+ExplicitGCInvokesConcurrent -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20"
 
 USER svcgate
 WORKDIR /data

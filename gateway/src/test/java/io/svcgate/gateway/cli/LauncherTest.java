@@ -225,7 +225,7 @@ class LauncherTest {
   void serveGetsTheMemoryDefaultsAndEachCanBeOverridden() throws Exception {
     Map<String, String> serve = flags(Map.of(), "serve");
     assertThat(serve).containsEntry("MaxHeapSize", Long.toString(256L << 20)).containsEntry("UseG1GC", "true")
-        .containsEntry("ExplicitGCInvokesConcurrent", "true").containsEntry("MaxHeapFreeRatio", "30")
+        .containsEntry("ExplicitGCInvokesConcurrent", "true").containsEntry("MaxHeapFreeRatio", "20")
         .containsEntry("MinHeapFreeRatio", "10")
         .containsEntry("MaxMetaspaceSize", Long.toString(128L << 20))
         .containsEntry("MaxDirectMemorySize", Long.toString(128L << 20))

@@ -149,7 +149,7 @@ class ContainerTest {
         .contains("-Dsvcgate.rocksdb.natives=$natives")
         .contains("COPY docker/container.yaml /opt/svcgate/etc/container.yaml");
     assertThat(dockerfileEnv("JAVA_DEFAULT_OPTS")).contains("-XX:MaxRAMPercentage=50", "-XX:MaxDirectMemorySize=",
-        "-XX:+ExplicitGCInvokesConcurrent", "-XX:MaxHeapFreeRatio=30");
+        "-XX:+ExplicitGCInvokesConcurrent", "-XX:MaxHeapFreeRatio=20");
   }
 
   @Test
