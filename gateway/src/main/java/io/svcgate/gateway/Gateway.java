@@ -53,6 +53,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBus;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -191,6 +192,15 @@ public final class Gateway {
     return Future.fromCompletionStage(started);
   }
 
+  /** {@code http.idle-timeout} or {@code http.request-timeout}: no client can be served in less than 100 ms. */
+  private Duration connectionLimit(ConfigKey key) {
+    Duration d = config.duration(key);
+    if (d.compareTo(Duration.ofMillis(100)) < 0) {
+      throw new ConfigException(key.key() + " must be at least 100ms, got " + config.string(key));
+    }
+    return d;
+  }
+
   /** Says which network transport Vert.x runs on (net.native-transport, docs/configuration.md). */
   private static void logTransport(Vertx vertx, boolean preferred) {
     if (vertx.isNativeTransportEnabled()) {
@@ -265,8 +275,8 @@ public final class Gateway {
         config.isSet(ConfigKey.HTTP_TLS_CERT) ? config.string(ConfigKey.HTTP_TLS_CERT) : null,
         config.isSet(ConfigKey.HTTP_TLS_KEY) ? config.string(ConfigKey.HTTP_TLS_KEY) : null,
         HostNames.allowed(host, tokens.isEmpty(), config.list(ConfigKey.HTTP_ALLOWED_HOSTS)),
-        config.list(ConfigKey.HTTP_CORS_ORIGINS), config.duration(ConfigKey.HTTP_IDLE_TIMEOUT),
-        config.duration(ConfigKey.HTTP_REQUEST_TIMEOUT),
+        config.list(ConfigKey.HTTP_CORS_ORIGINS), connectionLimit(ConfigKey.HTTP_IDLE_TIMEOUT),
+        connectionLimit(ConfigKey.HTTP_REQUEST_TIMEOUT),
         new ClientLimits(config.integer(ConfigKey.STREAM_MAX_PER_CLIENT), config.integer(ConfigKey.WAIT_MAX_PER_CLIENT), metrics),
         config.duration(ConfigKey.STREAM_STALL_TIMEOUT), messageLimits(),
         config.bool(ConfigKey.HTTP_H2C));

@@ -140,6 +140,18 @@ class HttpHardeningTest {
         .isInstanceOf(ConfigException.class).hasMessageContaining("auth.open");
   }
 
+  /** A connection limit of no time at all would cut every client: the start is refused, naming the key. */
+  @Test
+  void connectionLimitsShorterThanATenthOfASecondAreRefused() {
+    for (ConfigKey key : List.of(ConfigKey.HTTP_IDLE_TIMEOUT, ConfigKey.HTTP_REQUEST_TIMEOUT)) {
+      GatewayConfig bad = GatewayConfig.builder().set(ConfigKey.HTTP_PORT, "0").set(key, "0s")
+          .set(ConfigKey.DATA, dir.resolve("data").toString()).set(ConfigKey.HOOKS_FILE, dir.resolve("none").toString())
+          .build();
+      assertThatThrownBy(() -> Gateway.start(bad).await(60, TimeUnit.SECONDS))
+          .isInstanceOf(ConfigException.class).hasMessage(key.key() + " must be at least 100ms, got 0s");
+    }
+  }
+
   @Test
   void openOnPurposeStartsOnLoopbackNamesToo() throws Exception {
     gw = TestGateway.start(dir, Map.of(ConfigKey.HTTP_HOST, "localhost", ConfigKey.AUTH_OPEN, "true"));

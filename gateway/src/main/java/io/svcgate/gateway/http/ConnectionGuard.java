@@ -7,7 +7,10 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,81 +29,130 @@ import java.util.Map;
  * A stream or a wait is a request in progress: it is never cut by these. One guard
  * per HTTP verticle, confined to its event loop (a server started by a verticle
  * handles its connections on that verticle's context).
+ *
+ * <p>The deadlines are checked by one periodic sweep of the connections, every
+ * {@link #sweepMs} (a second, or a quarter of the shorter limit when that is under 4 s),
+ * so a limit takes effect between its time and that much later. A request costs two
+ * field writes and no timer: setting and cancelling the idle and body timers of
+ * each request took 6 % of the HTTP event loop under HTTP ingest
+ * (docs/benchmarks.md, P3).
  */
 final class ConnectionGuard {
 
   private final Vertx vertx;
   private final long idleMs;
   private final long requestMs;
+  private final long sweepMs;
   private final GatewayMetrics metrics;
   private final Map<HttpConnection, State> connections = new IdentityHashMap<>();
+  private long sweeper = -1;
 
   private static final class State {
     int inFlight;
-    long timer = -1;
+    /** When the connection last had no request in progress (ms, monotonic). */
+    long idleSince;
+    /** Requests whose body was not complete at their head, with their deadlines; null when none. */
+    List<PendingBody> bodies;
+  }
+
+  private record PendingBody(HttpServerRequest request, long deadline) {
   }
 
   ConnectionGuard(Vertx vertx, long idleMs, long requestMs, GatewayMetrics metrics) {
     this.vertx = vertx;
     this.idleMs = idleMs;
     this.requestMs = requestMs;
+    this.sweepMs = Math.max(10, Math.min(1000, Math.min(idleMs, requestMs) / 4));
     this.metrics = metrics;
   }
 
   /** The server's connection handler. */
   void connected(HttpConnection c) {
     State s = new State();
-    connections.put(c, s);
+    s.idleSince = now();
     // No close handler: the connection's one slot is not ours to take. A closed
-    // connection's state goes when its idle timer fires (closing it again is harmless).
-    arm(c, s);
+    // connection's state goes at the first sweep that finds it idle past the limit
+    // (closing it again is harmless).
+    connections.put(c, s);
+    if (sweeper < 0) {
+      sweeper = vertx.setPeriodic(sweepMs, t -> sweep());
+    }
   }
 
   /** The first handler of the router: a request whose head is complete is in progress until its context ends. */
   void started(RoutingContext rc) {
     HttpServerRequest req = rc.request();
-    HttpConnection c = req.connection();
-    State s = connections.get(c);
+    State s = connections.get(req.connection());
     if (s == null) {
       rc.next();
       return;
     }
     s.inFlight++;
-    if (s.timer >= 0) {
-      vertx.cancelTimer(s.timer);
-      s.timer = -1;
-    }
     boolean hasBody = req.headers().contains(HttpHeaders.CONTENT_LENGTH) && !"0".equals(req.getHeader(HttpHeaders.CONTENT_LENGTH))
         || req.headers().contains(HttpHeaders.TRANSFER_ENCODING);
-    long bodyTimer = !hasBody || req.isEnded() ? -1 : vertx.setTimer(requestMs, t -> {
-      if (!req.isEnded() && !req.response().headWritten()) {
-        metrics.httpRefused("timeout");
-        req.response().setStatusCode(408).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-            .putHeader(HttpHeaders.CONNECTION, "close")
-            .end(new JsonObject().put("error", "request body not complete within " + requestMs + " ms (http.request-timeout)")
-                .put("status", 408).encode())
-            .onComplete(x -> c.close());
+    PendingBody body = !hasBody || req.isEnded() ? null : new PendingBody(req, now() + requestMs);
+    if (body != null) {
+      if (s.bodies == null) {
+        s.bodies = new ArrayList<>(1);
       }
-    });
+      s.bodies.add(body);
+    }
     rc.addEndHandler(ar -> {
-      if (bodyTimer >= 0) {
-        vertx.cancelTimer(bodyTimer);
+      if (body != null && s.bodies != null) {
+        s.bodies.remove(body);
       }
       s.inFlight--;
-      if (s.inFlight == 0 && connections.get(c) == s) {
-        arm(c, s);
+      if (s.inFlight == 0) {
+        s.idleSince = now();
       }
     });
     rc.next();
   }
 
-  private void arm(HttpConnection c, State s) {
-    s.timer = vertx.setTimer(idleMs, t -> {
-      s.timer = -1;
+  /** Closes the connections idle past the limit, and answers 408 to the bodies late past theirs. */
+  private void sweep() {
+    long now = now();
+    List<HttpConnection> idle = new ArrayList<>();
+    List<PendingBody> late = new ArrayList<>();
+    for (Map.Entry<HttpConnection, State> e : connections.entrySet()) {
+      State s = e.getValue();
       if (s.inFlight == 0) {
-        connections.remove(c);
-        c.close();
+        if (now - s.idleSince >= idleMs) {
+          idle.add(e.getKey());
+        }
+      } else if (s.bodies != null) {
+        for (Iterator<PendingBody> it = s.bodies.iterator(); it.hasNext(); ) {
+          PendingBody b = it.next();
+          if (b.request().isEnded() || b.request().response().headWritten()) {
+            it.remove(); // complete in time, or already answered
+          } else if (now >= b.deadline()) {
+            it.remove();
+            late.add(b);
+          }
+        }
       }
-    });
+    }
+    // acted on after the walk: closing a connection runs its requests' end handlers
+    for (HttpConnection c : idle) {
+      connections.remove(c);
+      c.close();
+    }
+    for (PendingBody b : late) {
+      metrics.httpRefused("timeout");
+      HttpConnection c = b.request().connection();
+      b.request().response().setStatusCode(408).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+          .putHeader(HttpHeaders.CONNECTION, "close")
+          .end(new JsonObject().put("error", "request body not complete within " + requestMs + " ms (http.request-timeout)")
+              .put("status", 408).encode())
+          .onComplete(x -> c.close());
+    }
+    if (connections.isEmpty()) {
+      vertx.cancelTimer(sweeper);
+      sweeper = -1;
+    }
+  }
+
+  private static long now() {
+    return System.nanoTime() / 1_000_000;
   }
 }
