@@ -142,6 +142,17 @@ class HttpApiTest {
     assertThat(gw.post("/api/nodes/n9/ask-full", "").statusCode()).isEqualTo(404);
   }
 
+  /** The 202 of an ingest names what was accepted and the last id given, and nothing else. */
+  @Test
+  void anAcceptedHeartbeatIsAnsweredWithItsCountAndLastId() throws Exception {
+    HttpResponse<Buffer> hb = gw.post("/api/heartbeats", full("n1", 1, nodeData(0)).encode());
+    assertThat(hb.statusCode()).isEqualTo(202);
+    assertThat(hb.getHeader("Content-Type")).startsWith("application/json");
+    long id = hb.bodyAsJsonObject().getLong("id");
+    assertThat(id).isPositive();
+    assertThat(hb.bodyAsString()).isEqualTo("{\"accepted\":1,\"id\":" + id + "}");
+  }
+
   @Test
   void historyPagesFiltersAndCursorRules() throws Exception {
     gw.ingest(full("n1", 1, nodeData(0)));
@@ -151,6 +162,8 @@ class HttpApiTest {
     HttpResponse<Buffer> ev = gw.post("/api/events", TestGateway.event("n1", "node_freeze", new JsonObject().put("reason", "target")));
     assertThat(ev.statusCode()).isEqualTo(202);
     long eventId = ev.bodyAsJsonObject().getLong("id");
+    assertThat(ev.getHeader("Content-Type")).startsWith("application/json");
+    assertThat(ev.bodyAsString()).isEqualTo("{\"id\":" + eventId + "}");
 
     JsonObject page = gw.get("/api/events?after=0&limit=5").bodyAsJsonObject();
     assertThat(page.getString("epoch")).isNotBlank();

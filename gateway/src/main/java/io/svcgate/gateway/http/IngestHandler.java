@@ -31,8 +31,9 @@ final class IngestHandler {
         refused(rc, ar.cause(), true);
         return;
       }
+      // two numbers: written as they are, not through a JsonObject and the mapper (3 % of the HTTP loop)
       rc.response().setStatusCode(202).putHeader(HttpHeaders.CONTENT_TYPE, JSON)
-          .end(new JsonObject().put("accepted", ar.result().accepted()).put("id", ar.result().id()).encode());
+          .end("{\"accepted\":" + ar.result().accepted() + ",\"id\":" + ar.result().id() + "}");
     });
   }
 
@@ -47,7 +48,7 @@ final class IngestHandler {
         return;
       }
       rc.response().setStatusCode(202).putHeader(HttpHeaders.CONTENT_TYPE, JSON)
-          .end(new JsonObject().put("id", ar.result().id()).encode());
+          .end("{\"id\":" + ar.result().id() + "}");
     });
   }
 
