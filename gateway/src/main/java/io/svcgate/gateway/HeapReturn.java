@@ -43,14 +43,13 @@ public final class HeapReturn implements AutoCloseable {
   private final ScheduledExecutorService thread;
   private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
 
-  private HeapReturn(Duration interval) {
+  private HeapReturn(long firstMs, long intervalMs) {
     thread = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "svcgate-heap-return");
       t.setDaemon(true);
       return t;
     });
-    long first = Math.min(interval.toMillis(), FIRST.toMillis());
-    thread.scheduleWithFixedDelay(this::collect, first, interval.toMillis(), TimeUnit.MILLISECONDS);
+    thread.scheduleWithFixedDelay(this::collect, firstMs, intervalMs, TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -67,9 +66,10 @@ public final class HeapReturn implements AutoCloseable {
       LOG.info("heap return: off ({})", off.get());
       return Optional.empty();
     }
-    LOG.info("heap return: a concurrent collection every {} s, the first after {} s",
-        interval.toMillis() / 1000d, Math.min(interval.toMillis(), FIRST.toMillis()) / 1000d);
-    return Optional.of(new HeapReturn(interval));
+    long firstMs = Math.min(interval.toMillis(), FIRST.toMillis());
+    LOG.info("heap return: a concurrent collection every {} s, the first after {} s", interval.toMillis() / 1000d,
+        firstMs / 1000d);
+    return Optional.of(new HeapReturn(firstMs, interval.toMillis()));
   }
 
   /** The JVM flags that decide whether {@link System#gc()} is a concurrent cycle. */
