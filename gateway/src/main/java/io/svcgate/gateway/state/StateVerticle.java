@@ -30,9 +30,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -374,7 +372,10 @@ public final class StateVerticle extends VerticleBase {
 
   private void publish(List<Event> events) {
     boolean waiting = waits.pending() > 0;
-    Set<Path> touched = waiting ? new HashSet<>() : Set.of();
+    // In event order, not deduplicated: the paths of one change share their first steps one
+    // after the other, which the wait index walks once for all of them (the index reports
+    // each wait once however many of its paths changed).
+    List<Path> touched = waiting ? new ArrayList<>() : List.of();
     for (Event e : events) {
       vertx.eventBus().publish(Addresses.EVENT_FEED, e, EVENT_DELIVERY);
       if (options.publishJson()) {
