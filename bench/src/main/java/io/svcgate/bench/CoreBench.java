@@ -14,6 +14,7 @@ import io.svcgate.state.filter.Condition;
 import io.svcgate.state.filter.WaitIndex;
 import io.svcgate.state.history.MemoryEventLog;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -42,7 +43,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       its paths looked up in a {@link WaitIndex} of 10 000 waits.</li>
  *   <li>{@code diffFull}: a node's full against its data 200 generations earlier.</li>
  *   <li>{@code conditionTest*}: evaluating a condition on the 50-node document.</li>
- *   <li>{@code waitIndexAffected}: the waits touched by one generation's paths, among 10 000 waits each on its own path.</li>
+ *   <li>{@code waitIndexAffected}: the waits touched by one generation's paths, among 10 000 waits each on its own path;
+ *       {@code waitIndexAffectedThroughHashSet}: the same paths through a hash set first, as before.</li>
  *   <li>{@code parseMessage}, {@code simulatorNext}: the ingest's parse of one message and the
  *       load driver's cost to make one (context for the load figures).</li>
  * </ul>
@@ -268,6 +270,18 @@ public class CoreBench {
     List<Path> paths = touchedSamples.get(nextSample);
     nextSample = nextSample + 1 == touchedSamples.size() ? 0 : nextSample + 1;
     return waits.affected(paths).size();
+  }
+
+  /**
+   * The same paths through a {@code HashSet} first, as the state verticle handed them
+   * to the index before 2026-12-06 (docs/benchmarks.md): the set's order breaks the run
+   * of shared prefixes the index walks once. For the comparison only.
+   */
+  @Benchmark
+  public int waitIndexAffectedThroughHashSet() {
+    List<Path> paths = touchedSamples.get(nextSample);
+    nextSample = nextSample + 1 == touchedSamples.size() ? 0 : nextSample + 1;
+    return waits.affected(new HashSet<>(paths)).size();
   }
 
   @Benchmark

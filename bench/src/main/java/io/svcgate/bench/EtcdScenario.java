@@ -34,7 +34,8 @@ import java.util.concurrent.TimeUnit;
  *       (gateway: 1 000 SSE subscribers, heartbeats POSTed at 20/s);</li>
  *   <li>sustained writes with 1 000 watchers (16 writers, each one write at a time).</li>
  * </ul>
- * Ratios: etcd latency / gateway latency and gateway writes / etcd writes (≥ 5 = the goal).
+ * Ratios: etcd latency / gateway latency and gateway writes / etcd writes (≥ 5 = the goal);
+ * the latency ratio of the verdict takes etcd's faster watcher client of the two below.
  * Cross-checks of etcd's figures, reported beside them: the same 1 000 watchers
  * through etcd's own gRPC client ({@link EtcdctlWatch}, when {@code etcdctl} is
  * installed), 1 watcher at 1 000 writes/s, and 1 watcher with 64 writers; and the
@@ -81,7 +82,13 @@ final class EtcdScenario {
     d.results.add("P8 gateway notify p50, 1000 SSE × 20 POST/s", "ms", Results.Goal.none(), gw[0]);
     d.results.add("P8 gateway notify p99, 1000 SSE × 20 POST/s", "ms", Results.Goal.none(), gw[1]);
     d.results.add("P8 gateway sustained POSTs, 1000 SSE subscribers", "writes/s", Results.Goal.none(), gw[2]);
-    d.results.add("P8 ratio notify p99 etcd/gateway", "×", Results.Goal.atLeast(5, "≥ 5× better"), etcd[1] / gw[1]);
+    // The verdict takes etcd at its best: the lower p99 of its two watcher clients (the JSON
+    // gateway, and gRPC through etcdctl when installed). Some runs the JSON watchers alone fall
+    // seconds behind, which says more about that client than about etcd (docs/benchmarks.md).
+    double etcdBest = Double.isNaN(etcd[7]) ? etcd[1] : Math.min(etcd[1], etcd[7]);
+    d.results.add("P8 ratio notify p99 etcd/gateway (etcd's faster watcher client)", "×",
+        Results.Goal.atLeast(5, "≥ 5× better"), etcdBest / gw[1]);
+    d.results.add("P8 ratio notify p99 etcd JSON watchers/gateway", "×", Results.Goal.none(), etcd[1] / gw[1]);
     d.results.add("P8 ratio sustained writes gateway/etcd", "×", Results.Goal.atLeast(5, "≥ 5× better"), gw[2] / etcd[2]);
     d.results.add("P8 etcd notify p50, 1 watcher × 1000 writes/s", "ms", Results.Goal.none(), etcd[3]);
     d.results.add("P8 etcd notify p99, 1 watcher × 1000 writes/s", "ms", Results.Goal.none(), etcd[4]);
