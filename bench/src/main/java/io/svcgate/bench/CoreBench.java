@@ -267,9 +267,7 @@ public class CoreBench {
 
   @Benchmark
   public int waitIndexAffected() {
-    List<Path> paths = touchedSamples.get(nextSample);
-    nextSample = nextSample + 1 == touchedSamples.size() ? 0 : nextSample + 1;
-    return waits.affected(paths).size();
+    return waits.affected(nextTouched()).size();
   }
 
   /**
@@ -279,9 +277,14 @@ public class CoreBench {
    */
   @Benchmark
   public int waitIndexAffectedThroughHashSet() {
+    return waits.affected(new HashSet<>(nextTouched())).size();
+  }
+
+  /** The next generation's paths of the samples, in turn. */
+  private List<Path> nextTouched() {
     List<Path> paths = touchedSamples.get(nextSample);
     nextSample = nextSample + 1 == touchedSamples.size() ? 0 : nextSample + 1;
-    return waits.affected(new HashSet<>(paths)).size();
+    return paths;
   }
 
   @Benchmark
